@@ -1,0 +1,75 @@
+/**
+ * The explanation document (v1): the one JSON shape every producer emits and the widget reads.
+ * Field names are the contract in ../../DESIGN (see README); add fields, never rename them.
+ */
+import { z } from 'zod';
+
+export const SCHEMA_ID = 'attn-heatmap/explanation@1';
+
+export const ModelFamily = z.enum(['encoder', 'decoder', 'encoder-decoder']);
+export type ModelFamily = z.infer<typeof ModelFamily>;
+
+export const Token = z.object({
+  text: z.string().describe('the token as the tokenizer spells it, e.g. "##ing" or "Ġthe"'),
+  start: z.number().int().describe('UTF-16 offset of the first character in the text it came from'),
+  end: z.number().int().describe('UTF-16 offset one past the last character; start = end for special tokens'),
+  special: z.boolean(),
+  id: z.number().int().optional(),
+});
+export type Token = z.infer<typeof Token>;
+
+export const ModelInfo = z.object({
+  id: z.string(),
+  family: ModelFamily,
+  layers: z.number().int().describe('decoder layers for encoder-decoder models'),
+  heads: z.number().int(),
+  encoder_layers: z.number().int().optional(),
+  precision: z.enum(['fp32', 'int8']).optional(),
+});
+
+export const TokenizedText = z.object({ text: z.string(), tokens: z.array(Token) });
+
+export const AttentionKind = z.enum(['self', 'cross']);
+export const AttentionStack = z.enum(['encoder', 'decoder']);
+
+export const AttentionEntry = z.object({
+  kind: AttentionKind,
+  stack: AttentionStack,
+  layer: z.number().int(),
+  heads: z.number().int().describe('number of heads in data (after head selection)'),
+  head_ids: z.array(z.number().int()).optional().describe('which model heads data holds, in order'),
+  rows: z.number().int().describe('query positions'),
+  cols: z.number().int().describe('key positions'),
+  encoding: z.enum(['f32', 'u8']),
+  data: z
+    .union([z.array(z.array(z.array(z.number()))), z.string()])
+    .describe('f32: [head][row][col] numbers; u8: base64 of heads*rows*cols bytes, p = byte/255'),
+});
+export type AttentionEntry = z.infer<typeof AttentionEntry>;
+
+export const OutputInfo = z.object({
+  text: z.string().optional(),
+  tokens: z.array(Token).optional(),
+  label: z.string().optional(),
+  scores: z.record(z.string(), z.number()).optional(),
+});
+
+export const SaliencyEntry = z.object({
+  method: z.string(),
+  target: z.record(z.string(), z.unknown()),
+  scores: z.array(z.number()),
+  params: z.record(z.string(), z.unknown()).optional(),
+  checks: z.record(z.string(), z.number()).optional(),
+});
+
+export const ExplanationDocument = z.object({
+  schema: z.literal(SCHEMA_ID),
+  model: ModelInfo,
+  input: TokenizedText,
+  output: OutputInfo.optional(),
+  attention: z.array(AttentionEntry).optional(),
+  saliency: z.array(SaliencyEntry).optional(),
+  probe: z.record(z.string(), z.unknown()).optional(),
+  metrics: z.record(z.string(), z.unknown()).optional(),
+});
+export type ExplanationDocument = z.infer<typeof ExplanationDocument>;
