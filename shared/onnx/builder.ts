@@ -2,7 +2,16 @@
  * Small constructors for ONNX graph pieces, shared by the graph rewrites, the quantizer and the
  * test-model generator.
  */
-import { type AttributeProto, DataType, type NodeProto, onnx, type TensorProto, type ValueInfoProto } from './proto.js';
+import {
+  type AttributeProto,
+  DataType,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  onnx,
+  type TensorProto,
+  type ValueInfoProto,
+} from './proto.js';
 
 export type AttrValue = number | string | number[] | Float32Array | TensorProto | { floats: number[] };
 
@@ -69,4 +78,26 @@ export function valueInfo(name: string, elemType: number, dims: (number | string
       },
     },
   };
+}
+
+export interface ModelOptions {
+  /** Default-domain opset; 17 has LayerNormalization as a single op. */
+  opset?: number;
+  /** ONNX IR version; 8 is the first that opset 17 allows. */
+  irVersion?: number;
+  producer?: string;
+  /** Extra opset imports, e.g. `{ 'com.microsoft': 1 }`. */
+  extraOpsets?: Record<string, number>;
+}
+
+/** Wraps a graph into a ModelProto with its opset imports. */
+export function makeModel(graph: GraphProto, opts: ModelOptions = {}): ModelProto {
+  const opsetImport = [{ domain: '', version: opts.opset ?? 17 }];
+  for (const [domain, version] of Object.entries(opts.extraOpsets ?? {})) opsetImport.push({ domain, version });
+  return onnx.ModelProto.create({
+    irVersion: opts.irVersion ?? 8,
+    producerName: opts.producer ?? 'attn-heatmap',
+    opsetImport,
+    graph,
+  });
 }

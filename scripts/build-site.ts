@@ -1,0 +1,24 @@
+/**
+ * Assembles the worker's static assets in dist/site: the demo page, the widget bundle and the model
+ * folders (served at /models/<id>/ to the worker's ASSETS binding and to in-browser runs).
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = 'dist/site';
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+cpSync('site', out, { recursive: true });
+if (!existsSync('dist/widget')) throw new Error('dist/widget is missing: run `npm run build:widget` first');
+cpSync('dist/widget', join(out, 'widget'), { recursive: true });
+// Generated test models first; trained models (models/<id>/ with a config.json) override them.
+const roots = ['models/generated', 'models'];
+for (const root of roots) {
+  if (!existsSync(root)) continue;
+  for (const id of readdirSync(root)) {
+    const dir = join(root, id);
+    if (!existsSync(join(dir, 'config.json'))) continue;
+    cpSync(dir, join(out, 'models', id), { recursive: true, filter: (src) => !src.endsWith('.md') || src === dir });
+  }
+}
+console.log(`assets in ${out}: ${readdirSync(join(out, 'models')).join(', ')}`);

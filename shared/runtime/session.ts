@@ -1,0 +1,55 @@
+/**
+ * One session interface over onnxruntime-web and onnxruntime-node. Both expose the same
+ * `onnxruntime-common` API, so a host hands its `ort` module to `createSessionFactory` and the core
+ * never imports a backend itself (workerd, browsers and Node each load ORT differently).
+ */
+import type { InferenceSession, Tensor } from 'onnxruntime-common';
+
+export type OrtTensor = Tensor;
+export type Feeds = Record<string, Tensor>;
+
+export interface OrtModule {
+  InferenceSession: { create(bytes: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  Tensor: typeof Tensor;
+}
+
+export interface Session {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Feeds, outputs?: readonly string[]): Promise<Record<string, Tensor>>;
+  release(): Promise<void>;
+}
+
+export interface SessionFactory {
+  readonly ort: OrtModule;
+  create(bytes: Uint8Array): Promise<Session>;
+}
+
+/**
+ * Options that keep ORT's wasm heap near the model's size (measured in ENVIRONMENT.md: 3-4x the
+ * .onnx size with defaults, about 1.5x with these). A Worker isolate has 128 MB in all.
+ */
+export const LEAN_SESSION_OPTIONS: InferenceSession.SessionOptions = {
+  enableCpuMemArena: false,
+  enableMemPattern: false,
+  graphOptimizationLevel: 'all',
+  extra: { session: { disable_prepacking: '1' } },
+};
+
+export function createSessionFactory(
+  ort: OrtModule,
+  options: InferenceSession.SessionOptions = LEAN_SESSION_OPTIONS,
+): SessionFactory {
+  return {
+    ort,
+    async create(bytes) {
+      const s = await ort.InferenceSession.create(bytes, options);
+      return {
+        inputNames: s.inputNames,
+        outputNames: s.outputNames,
+        run: (feeds, outputs) => (outputs ? s.run(feeds, outputs as string[]) : s.run(feeds)),
+        release: () => s.release(),
+      };
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/** Request limits, named in `GET /v1/models` and enforced before any model work starts. */
+export const LIMITS = {
+  /** bytes of a request body */
+  max_body_bytes: 64 * 1024,
+  /** UTF-16 code units of `text` or `target_text` */
+  max_text_chars: 4000,
+  /** tokens of the input (after tokenisation, special tokens included); a model may set fewer */
+  max_tokens: 512,
+  /** tokens a greedy `generate` may add */
+  max_new_tokens: 64,
+} as const;
+export type Limits = typeof LIMITS;

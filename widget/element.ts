@@ -1,0 +1,156 @@
+/**
+ * <attn-heatmap>: a custom element that renders the Preact app into its shadow root.
+ * Attributes are the single source of truth for state: the app asks the element to set
+ * `group` / `layer` / `head`, and every attribute change re-renders (batched per microtask).
+ */
+import { h, render } from 'preact';
+import { App, type StateName } from './app.js';
+import type { HeadChoice } from './lib/types.js';
+import { pickSource } from './sources.js';
+import { css } from './styles.js';
+
+const OBSERVED = ['src', 'model', 'text', 'target-text', 'data', 'group', 'layer', 'head', 'scale-max'];
+
+let sheet: CSSStyleSheet | null | undefined;
+
+/** One constructable sheet shared by every instance; a <style> where those are missing. */
+function adoptStyles(root: ShadowRoot): void {
+  if (sheet === undefined) {
+    try {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+    } catch {
+      sheet = null;
+    }
+  }
+  if (sheet) {
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    const style = document.createElement('style');
+    style.textContent = css;
+    root.append(style);
+  }
+}
+
+let objectIds = 0;
+
+export class AttnHeatmapElement extends HTMLElement {
+  static observedAttributes = OBSERVED;
+
+  #mount: HTMLElement;
+  #queued = false;
+  #object?: { doc: unknown; id: number };
+  /** inline JSON child text; undefined until the page has parsed the element's children */
+  #inline: string | null | undefined;
+  #observer?: MutationObserver;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    adoptStyles(root);
+    // Preact renders into its own node so it never removes a fallback <style>.
+    this.#mount = document.createElement('div');
+    this.#mount.className = 'root';
+    root.append(this.#mount);
+  }
+
+  connectedCallback(): void {
+    this.#observer ??= new MutationObserver(() => this.#readInline());
+    this.#observer.observe(this, { childList: true, subtree: true, characterData: true });
+    // While the parser is still inside us, an inline JSON child may be half there: wait for it.
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', () => this.#readInline(), { once: true });
+    } else {
+      this.#readInline();
+    }
+    this.#schedule();
+  }
+
+  disconnectedCallback(): void {
+    this.#observer?.disconnect();
+  }
+
+  attributeChangedCallback(): void {
+    this.#schedule();
+  }
+
+  /** A document object to show directly (takes precedence over every attribute source). */
+  get explanation(): unknown {
+    return this.#object?.doc;
+  }
+
+  set explanation(doc: unknown) {
+    this.#object = doc == null ? undefined : { doc, id: ++objectIds };
+    this.#schedule();
+  }
+
+  get layer(): number | null {
+    const v = this.getAttribute('layer');
+    return v === null || v === '' ? null : Number(v);
+  }
+
+  set layer(v: number | null) {
+    if (v === null) this.removeAttribute('layer');
+    else this.setAttribute('layer', String(v));
+  }
+
+  get head(): HeadChoice {
+    const v = this.getAttribute('head');
+    return v === null || v === 'mean' || v === '' ? 'mean' : Number(v);
+  }
+
+  set head(v: HeadChoice) {
+    this.setAttribute('head', String(v));
+  }
+
+  #readInline(): void {
+    if (document.readyState === 'loading') return;
+    const script = this.querySelector<HTMLScriptElement>(':scope > script[type="application/json"]');
+    const text = script ? script.textContent : null;
+    if (text !== this.#inline) {
+      this.#inline = text;
+      this.#schedule();
+    }
+  }
+
+  #schedule(): void {
+    if (this.#queued) return;
+    this.#queued = true;
+    queueMicrotask(() => {
+      this.#queued = false;
+      this.#render();
+    });
+  }
+
+  #render(): void {
+    const a = (n: string) => this.getAttribute(n);
+    const max = Number(a('scale-max'));
+    render(
+      h(App, {
+        source: pickSource({
+          object: this.#object,
+          data: a('data'),
+          src: a('src'),
+          model: a('model'),
+          text: a('text'),
+          targetText: a('target-text'),
+          inline: this.#inline,
+        }),
+        request: { group: a('group'), layer: a('layer'), head: a('head') },
+        fixedMax: max > 0 ? max : undefined,
+        onState: (name: StateName, value: string) => {
+          if (a(name) !== value) this.setAttribute(name, value);
+        },
+        onEvent: (type, detail) =>
+          this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true })),
+      }),
+      this.#mount,
+    );
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'attn-heatmap': AttnHeatmapElement;
+  }
+}

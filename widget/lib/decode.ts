@@ -1,0 +1,64 @@
+/** Attention entry payloads (u8 base64 or nested f32 arrays) → flat Float32Arrays. */
+import { WidgetError } from './errors.js';
+import type { AttentionEntry } from './types.js';
+
+/** All values of an entry, laid out [head][row][col]; u8 bytes become byte/255. */
+export function decodeEntry(e: AttentionEntry): Float32Array {
+  const n = e.heads * e.rows * e.cols;
+  const out = new Float32Array(n);
+  if (e.encoding === 'u8') {
+    if (typeof e.data !== 'string') throw bad(e, 'u8 data must be a base64 string');
+    let bin: string;
+    try {
+      bin = atob(e.data); // ignores whitespace, throws on other non-base64 characters
+    } catch {
+      throw bad(e, 'u8 data is not valid base64');
+    }
+    if (bin.length !== n) throw bad(e, `expected ${n} bytes, got ${bin.length}`);
+    for (let i = 0; i < n; i++) out[i] = bin.charCodeAt(i) / 255;
+    return out;
+  }
+  const d = e.data;
+  if (!Array.isArray(d) || d.length !== e.heads) throw bad(e, `expected ${e.heads} heads of f32 data`);
+  let i = 0;
+  for (const head of d) {
+    if (!Array.isArray(head) || head.length !== e.rows) throw bad(e, `expected ${e.rows} rows per head`);
+    for (const row of head) {
+      if (!Array.isArray(row) || row.length !== e.cols) throw bad(e, `expected ${e.cols} columns per row`);
+      for (const v of row) {
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(e, 'f32 data holds a non-number');
+        out[i++] = v;
+      }
+    }
+  }
+  return out;
+}
+
+function bad(e: AttentionEntry, why: string): WidgetError {
+  return new WidgetError(`${e.stack} ${e.kind}-attention, layer ${e.layer}: ${why}`, 'invalid_document');
+}
+
+// Decoding is per entry and only for the entry on screen; switching heads reuses it.
+const cache = new WeakMap<AttentionEntry, Float32Array>();
+
+export function entryValues(e: AttentionEntry): Float32Array {
+  let v = cache.get(e);
+  if (!v) {
+    v = decodeEntry(e);
+    cache.set(e, v);
+  }
+  return v;
+}
+
+/** One rows×cols matrix: head `index` (position in data, not model head id) or the mean over heads. */
+export function headMatrix(values: Float32Array, e: AttentionEntry, index: number | 'mean'): Float32Array {
+  const size = e.rows * e.cols;
+  if (index !== 'mean') return values.subarray(index * size, (index + 1) * size);
+  const out = new Float32Array(size);
+  for (let h = 0; h < e.heads; h++) {
+    const base = h * size;
+    for (let i = 0; i < size; i++) out[i] += values[base + i];
+  }
+  for (let i = 0; i < size; i++) out[i] /= e.heads;
+  return out;
+}

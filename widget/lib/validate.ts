@@ -1,0 +1,81 @@
+/**
+ * A light shape check of what arrives over the wire, enough that the views never index past the
+ * data. The full zod schema lives in shared/schema; pulling zod in here would triple the bundle.
+ */
+import { WidgetError } from './errors.js';
+import type { ExplanationDocument } from './types.js';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) > 0;
+const SCHEMA = /^attn-heatmap\/explanation@1(\.|$)/;
+
+/** Returns the document, or throws a WidgetError (the API's `{ error }` body passes through as one). */
+export function checkDocument(x: unknown): ExplanationDocument {
+  if (!isObj(x)) fail('the response is not a JSON object');
+  if (isObj(x.error)) {
+    const { code, message } = x.error;
+    throw new WidgetError(
+      typeof message === 'string' ? message : 'The server reported an error.',
+      typeof code === 'string' ? code : 'error',
+    );
+  }
+  if (typeof x.schema !== 'string' || !SCHEMA.test(x.schema)) {
+    fail(`unsupported schema ${JSON.stringify(x.schema)} (expected attn-heatmap/explanation@1)`);
+  }
+  const m = x.model;
+  if (
+    !isObj(m) ||
+    typeof m.id !== 'string' ||
+    !['encoder', 'decoder', 'encoder-decoder'].includes(m.family as string)
+  ) {
+    fail('model needs an id and a family');
+  }
+  checkTokens(x.input, 'input');
+  if (x.output !== undefined) {
+    if (!isObj(x.output)) fail('output must be an object');
+    if (x.output.tokens !== undefined) checkTokens(x.output, 'output');
+  }
+  if (x.attention !== undefined) {
+    if (!Array.isArray(x.attention)) fail('attention must be an array');
+    x.attention.forEach(checkEntry);
+  }
+  return x as unknown as ExplanationDocument;
+}
+
+function checkTokens(t: unknown, where: string): void {
+  if (!isObj(t) || !Array.isArray(t.tokens)) fail(`${where}.tokens must be an array`);
+  for (const tok of t.tokens) {
+    if (!isObj(tok) || typeof tok.text !== 'string') fail(`${where}.tokens: every token needs a text`);
+  }
+}
+
+function checkEntry(e: unknown, i: number): void {
+  const at = `attention[${i}]`;
+  if (!isObj(e)) fail(`${at} must be an object`);
+  if (e.kind !== 'self' && e.kind !== 'cross') fail(`${at}.kind must be self or cross`);
+  if (e.stack !== 'encoder' && e.stack !== 'decoder') fail(`${at}.stack must be encoder or decoder`);
+  if (!Number.isInteger(e.layer) || (e.layer as number) < 0) fail(`${at}.layer must be a layer index`);
+  if (!isCount(e.heads) || !isCount(e.rows) || !isCount(e.cols))
+    fail(`${at}: heads, rows, cols must be positive`);
+  if (e.head_ids !== undefined && (!Array.isArray(e.head_ids) || e.head_ids.length !== e.heads)) {
+    fail(`${at}.head_ids must list ${e.heads} heads`);
+  }
+  const n = e.heads * e.rows * e.cols;
+  if (e.encoding === 'u8') {
+    // Base64 length is cheap to check here; the exact byte count is checked when decoded.
+    if (typeof e.data !== 'string') fail(`${at}.data must be base64 for u8`);
+    const len = e.data.replace(/\s+/g, '').length;
+    if (len !== Math.ceil(n / 3) * 4 && len !== Math.ceil((n * 4) / 3))
+      fail(`${at}.data must hold ${n} bytes`);
+  } else if (e.encoding === 'f32') {
+    if (!Array.isArray(e.data) || e.data.length !== e.heads) fail(`${at}.data must be [head][row][col]`);
+  } else {
+    fail(`${at}.encoding must be u8 or f32`);
+  }
+}
+
+function fail(why: string): never {
+  throw new WidgetError(`Not an explanation document: ${why}.`, 'invalid_document');
+}

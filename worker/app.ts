@@ -1,0 +1,40 @@
+/**
+ * The Hono app: routes under /v1, open CORS by default (a docs site on another origin calls the API),
+ * JSON errors everywhere. Static files (the demo page, the widget, the models) are served by the
+ * assets binding before the worker runs (see wrangler.toml).
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { documentJsonSchema } from '../shared/schema/json-schema.js';
+import type { AppEnv } from './env.js';
+import { errorBody, onError } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { wasmHeapBytes } from './ort.js';
+import { attention } from './routes/attention.js';
+import { models } from './routes/models.js';
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use('*', (c, next) => {
+    const allowed = (c.env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim());
+    return cors({
+      origin: allowed.includes('*') ? '*' : allowed,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type'],
+      maxAge: 86400,
+    })(c, next);
+  });
+  app.route('/v1/models', models);
+  app.route('/v1/attention', attention);
+  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], '/v1/attention', (c) =>
+    c.json(errorBody('method_not_allowed', `use POST for ${new URL(c.req.url).pathname}`), 405),
+  );
+  app.get('/v1/schema', (c) => c.json(documentJsonSchema()));
+  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  app.get('/v1/_diagnostics', (c) =>
+    c.env.DIAGNOSTICS === 'on' ? c.json({ wasm_heap_bytes: wasmHeapBytes() }) : c.json(errorBody('not_found', 'no such route'), 404),
+  );
+  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.onError(onError);
+  return app;
+}

@@ -1,0 +1,51 @@
+/** Reads a JSON request body within the size limit, before anything else looks at it. */
+import type { Context } from 'hono';
+import type { z } from 'zod';
+import { LIMITS } from '../shared/schema/limits.js';
+import { ApiError, validationError } from './errors.js';
+
+const tooLarge = () =>
+  new ApiError(413, 'body_too_large', `the request body exceeds the limit of ${LIMITS.max_body_bytes} bytes`);
+
+async function readLimited(req: Request): Promise<Uint8Array> {
+  const declared = Number(req.headers.get('content-length') ?? 'NaN');
+  if (declared > LIMITS.max_body_bytes) throw tooLarge();
+  if (!req.body) return new Uint8Array(0);
+  // The header may be absent or wrong (chunked uploads): count what actually arrives.
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > LIMITS.max_body_bytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.byteLength;
+  }
+  return out;
+}
+
+export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  const bytes = await readLimited(c.req.raw);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'the request body must be a JSON object (UTF-8)');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ApiError(400, 'invalid_json', 'the request body must be a JSON object');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}

@@ -1,0 +1,15 @@
+/** Bindings and vars of the worker (see wrangler.toml). */
+export interface Env {
+  /** Workers static assets: the demo page, the widget bundle and the model folders under /models/. */
+  ASSETS: { fetch(request: Request): Promise<Response> };
+  /** comma-separated model ids served (folders under /models/ in the assets) */
+  MODELS?: string;
+  /** `int8` (default) or `fp32`: which ONNX files to load */
+  PRECISION?: string;
+  /** `*` (default) or a comma-separated list of allowed origins */
+  CORS_ORIGINS?: string;
+  /** `on` exposes GET /v1/_diagnostics (wasm heap size), for tests */
+  DIAGNOSTICS?: string;
+}
+
+export type AppEnv = { Bindings: Env };

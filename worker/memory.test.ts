@@ -1,0 +1,25 @@
+/**
+ * The isolate's memory after serving every model and the largest inputs. Local workerd does not
+ * enforce the 128 MB isolate limit, so we read ORT's wasm heap ourselves.
+ */
+import { expect, inject, it } from 'vitest';
+
+const api = inject('apiUrl');
+/** What the wasm heap may reach, leaving the JS heap of a 128 MB isolate room for the rest. */
+const HEAP_BUDGET_BYTES = 64 * 1024 * 1024;
+
+it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after serving all models at their token limit`, async () => {
+  const models = (await (await fetch(`${api}/v1/models`)).json()).models as { id: string; family: string; max_tokens: number }[];
+  for (const m of models) {
+    const words = Math.floor(m.max_tokens / 2) - 2;
+    const text = Array.from({ length: words }, (_, i) => ['the', 'cat', 'sat', 'on', 'mat'][i % 5]).join(' ');
+    const body: Record<string, unknown> = { model: m.id, text, encoding: 'u8' };
+    if (m.family === 'encoder-decoder') body.target_text = text.slice(0, 200);
+    const res = await fetch(`${api}/v1/attention`, { method: 'POST', body: JSON.stringify(body) });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+  const { wasm_heap_bytes } = await (await fetch(`${api}/v1/_diagnostics`)).json();
+  console.log(`wasm heap after serving ${models.length} models: ${(wasm_heap_bytes / 2 ** 20).toFixed(1)} MiB`);
+  expect(wasm_heap_bytes).toBeGreaterThan(0);
+  expect(wasm_heap_bytes).toBeLessThan(HEAP_BUDGET_BYTES);
+});

@@ -1,0 +1,51 @@
+/**
+ * onnxruntime-web's WASM backend inside workerd. workerd refuses to compile WebAssembly from bytes
+ * at run time and has no import.meta.url, so ORT's loader cannot fetch and compile its .wasm.
+ * Instead wrangler hands us the module precompiled (`CompiledWasm` rule in wrangler.toml), and we
+ * swap it in for the one `WebAssembly.instantiate(bytes, imports)` call ORT makes.
+ */
+import * as ort from 'onnxruntime-web/wasm';
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+import { createSessionFactory, type SessionFactory } from '../shared/runtime/session.js';
+
+let factory: SessionFactory | undefined;
+let memory: WebAssembly.Memory | undefined;
+
+/** The wasm heap in bytes: the figure the isolate's 128 MB limit applies to (local workerd does not enforce it). */
+export function wasmHeapBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
+}
+
+function init(): SessionFactory {
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  // Any bytes: a set wasmBinary only selects ORT's no-fetch path; the swap below supplies the module.
+  ort.env.wasm.wasmBinary = new Uint8Array(8);
+  const original = WebAssembly.instantiate;
+  // ORT instantiates once, when the first session is created; the swap restores itself then.
+  // biome-ignore lint/suspicious/noExplicitAny: replacing an overloaded platform function for one call.
+  (WebAssembly as any).instantiate = async (_bytes: unknown, imports: WebAssembly.Imports) => {
+    WebAssembly.instantiate = original;
+    const instance = await original(ortWasm, imports);
+    memory = findMemory(instance.exports) ?? findMemory(imports);
+    return { instance, module: ortWasm };
+  };
+  return createSessionFactory(ort);
+}
+
+// The heap is exported by some ORT builds and imported by others (the threaded one shares it).
+function findMemory(obj: object): WebAssembly.Memory | undefined {
+  for (const v of Object.values(obj)) {
+    if (v instanceof WebAssembly.Memory) return v;
+    if (v && typeof v === 'object' && !(v instanceof WebAssembly.Global)) {
+      const inner = findMemory(v);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+export function sessionFactory(): SessionFactory {
+  factory ??= init();
+  return factory;
+}
