@@ -19,7 +19,6 @@ const error = {
 const document = { description: 'an explanation document', content: { 'application/json': { schema: { $ref: '#/components/schemas/ExplanationDocument' } } } };
 
 export function openApiDocument() {
-  const requests = requestJsonSchemas();
   return {
     openapi: '3.1.0',
     info: { title: 'attn-heatmap API', version: '1.0.0', description: 'Attention, saliency and probing of Transformer models at the edge.' },
@@ -38,6 +37,6 @@ export function openApiDocument() {
         get: { summary: 'JSON Schema of the explanation document', responses: { 200: { description: 'a JSON Schema' } } },
       },
     },
-    components: { schemas: { ExplanationDocument: documentJsonSchema(), ...requests } },
+    components: { schemas: { ExplanationDocument: documentJsonSchema(), ...requestJsonSchemas() } },
   };
 }

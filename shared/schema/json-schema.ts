@@ -3,8 +3,17 @@ import { z } from 'zod';
 import { ExplanationDocument } from './document.js';
 import { AttentionRequest } from './requests.js';
 
-export const documentJsonSchema = () => z.toJSONSchema(ExplanationDocument, { target: 'draft-2020-12' });
+/** Computed once: converting is slow enough (hundreds of ms in workerd) to matter per request. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
 
-export const requestJsonSchemas = () => ({
+export const documentJsonSchema = once(() => z.toJSONSchema(ExplanationDocument, { target: 'draft-2020-12' }));
+
+export const requestJsonSchemas = once(() => ({
   AttentionRequest: z.toJSONSchema(AttentionRequest, { target: 'draft-2020-12', io: 'input' }),
-});
+}));
