@@ -18,7 +18,10 @@ for (const root of roots) {
   for (const id of readdirSync(root)) {
     const dir = join(root, id);
     if (!existsSync(join(dir, 'config.json'))) continue;
-    cpSync(dir, join(out, 'models', id), { recursive: true, filter: (src) => !src.endsWith('.md') || src === dir });
+    cpSync(dir, join(out, 'models', id), {
+      recursive: true,
+      filter: (src) => !src.endsWith('.md') || src === dir,
+    });
   }
 }
 console.log(`assets in ${out}: ${readdirSync(join(out, 'models')).join(', ')}`);

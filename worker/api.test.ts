@@ -26,7 +26,11 @@ describe('GET /v1/models', () => {
     const res = await fetch(`${api}/v1/models`);
     expect(res.status).toBe(200);
     const { models, limits } = await res.json();
-    expect(models.map((m: { family: string }) => m.family).sort()).toEqual(['decoder', 'encoder', 'encoder-decoder']);
+    expect(models.map((m: { family: string }) => m.family).sort()).toEqual([
+      'decoder',
+      'encoder',
+      'encoder-decoder',
+    ]);
     for (const m of models) expect(m.max_tokens).toBeGreaterThan(0);
     expect(limits.max_body_bytes).toBeGreaterThan(0);
     expect(limits.max_text_chars).toBeGreaterThan(0);
@@ -35,7 +39,10 @@ describe('GET /v1/models', () => {
 
 describe('POST /v1/attention, happy paths', () => {
   it('encoder: one self-attention entry per layer, rows summing to 1', async () => {
-    const { status, body } = await post('/v1/attention', { model: 'tiny-bert', text: 'The cat sat on the mat.' });
+    const { status, body } = await post('/v1/attention', {
+      model: 'tiny-bert',
+      text: 'The cat sat on the mat.',
+    });
     expect(status).toBe(200);
     const doc = ExplanationDocument.parse(body);
     expect(doc.model.family).toBe('encoder');
@@ -43,27 +50,37 @@ describe('POST /v1/attention, happy paths', () => {
     expect(doc.attention).toHaveLength(doc.model.layers);
     for (const e of doc.attention!) {
       expect([e.kind, e.stack, e.rows, e.cols, e.heads]).toEqual(['self', 'encoder', n, n, doc.model.heads]);
-      for (const head of e.data as number[][][]) for (const row of head) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      for (const head of e.data as number[][][])
+        for (const row of head) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     }
     expect(doc.output?.label).toBeTypeOf('string');
     expect(doc.input.tokens[0].special).toBe(true);
   });
 
   it('decoder: causal self-attention, u8 encoding is one byte per weight', async () => {
-    const { status, body } = await post('/v1/attention', { model: 'tiny-gpt2', text: 'Once upon a time', encoding: 'u8' });
+    const { status, body } = await post('/v1/attention', {
+      model: 'tiny-gpt2',
+      text: 'Once upon a time',
+      encoding: 'u8',
+    });
     expect(status).toBe(200);
     const doc = ExplanationDocument.parse(body);
     const e = doc.attention![0];
     expect(e.stack).toBe('decoder');
     const bytes = decodeU8(e.data as string);
     expect(bytes.length).toBe(e.heads * e.rows * e.cols);
-    for (let r = 0; r < e.rows; r++) for (let c = r + 1; c < e.cols; c++) expect(bytes[r * e.cols + c]).toBe(0);
+    for (let r = 0; r < e.rows; r++)
+      for (let c = r + 1; c < e.cols; c++) expect(bytes[r * e.cols + c]).toBe(0);
     const row0 = bytes.slice(0, e.cols);
     expect(row0[0]).toBe(255);
   });
 
   it('encoder-decoder with target_text: encoder self, decoder self and cross entries', async () => {
-    const { status, body } = await post('/v1/attention', { model: 'tiny-marian', text: 'the red house', target_text: 'la casa roja' });
+    const { status, body } = await post('/v1/attention', {
+      model: 'tiny-marian',
+      text: 'the red house',
+      target_text: 'la casa roja',
+    });
     expect(status).toBe(200);
     const doc = ExplanationDocument.parse(body);
     const kinds = new Set(doc.attention!.map((e) => `${e.stack}.${e.kind}`));
@@ -74,7 +91,11 @@ describe('POST /v1/attention, happy paths', () => {
   });
 
   it('encoder-decoder with greedy generation', async () => {
-    const { status, body } = await post('/v1/attention', { model: 'tiny-marian', text: 'hello world', generate: { max_new_tokens: 4 } });
+    const { status, body } = await post('/v1/attention', {
+      model: 'tiny-marian',
+      text: 'hello world',
+      generate: { max_new_tokens: 4 },
+    });
     expect(status).toBe(200);
     const doc = ExplanationDocument.parse(body);
     expect(doc.output!.tokens!.length).toBeGreaterThanOrEqual(2);
@@ -82,7 +103,13 @@ describe('POST /v1/attention, happy paths', () => {
   });
 
   it('selects layers and heads, and averages heads on request', async () => {
-    const { body } = await post('/v1/attention', { model: 'tiny-bert', text: 'hello', layers: [1], heads: [0, 2], aggregate: 'mean' });
+    const { body } = await post('/v1/attention', {
+      model: 'tiny-bert',
+      text: 'hello',
+      layers: [1],
+      heads: [0, 2],
+      aggregate: 'mean',
+    });
     const doc = ExplanationDocument.parse(body);
     expect(doc.attention!.map((e) => e.layer)).toEqual([1]);
     expect(doc.attention![0].heads).toBe(1);
@@ -129,8 +156,18 @@ describe('POST /v1/attention, bad input', () => {
     ['text over the token limit', { model: 'tiny-bert', text: 'word '.repeat(700) }, 400, 'too_many_tokens'],
     ['a lone high surrogate', { model: 'tiny-bert', text: 'bad \ud800 text' }, 400, 'invalid_text'],
     ['a lone low surrogate', { model: 'tiny-gpt2', text: '\udc00' }, 400, 'invalid_text'],
-    ['target_text for an encoder', { model: 'tiny-bert', text: 'hi', target_text: 'salut' }, 400, 'target_not_supported'],
-    ['too many new tokens', { model: 'tiny-marian', text: 'hi', generate: { max_new_tokens: 1000 } }, 400, 'invalid_request'],
+    [
+      'target_text for an encoder',
+      { model: 'tiny-bert', text: 'hi', target_text: 'salut' },
+      400,
+      'target_not_supported',
+    ],
+    [
+      'too many new tokens',
+      { model: 'tiny-marian', text: 'hi', generate: { max_new_tokens: 1000 } },
+      400,
+      'invalid_request',
+    ],
   ];
   it.each(cases)('%s', async (_, body, status, code) => {
     const res = await post('/v1/attention', body);
@@ -141,7 +178,10 @@ describe('POST /v1/attention, bad input', () => {
   });
 
   it('a 1 MB body is refused before it is parsed', async () => {
-    const res = await post('/v1/attention', JSON.stringify({ model: 'tiny-bert', text: 'x'.repeat(1024 * 1024) }));
+    const res = await post(
+      '/v1/attention',
+      JSON.stringify({ model: 'tiny-bert', text: 'x'.repeat(1024 * 1024) }),
+    );
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('body_too_large');
   });
@@ -162,6 +202,8 @@ describe('schema and OpenAPI', () => {
     expect(schema.properties.schema.const).toBe('attn-heatmap/explanation@1');
     const spec = await (await fetch(`${api}/openapi.json`)).json();
     expect(spec.openapi).toBe('3.1.0');
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/v1/models', '/v1/attention', '/v1/schema']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(['/v1/models', '/v1/attention', '/v1/schema']),
+    );
   });
 });

@@ -32,9 +32,13 @@ export function createApp() {
   app.get('/v1/schema', (c) => c.json(documentJsonSchema()));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/v1/_diagnostics', (c) =>
-    c.env.DIAGNOSTICS === 'on' ? c.json({ wasm_heap_bytes: wasmHeapBytes() }) : c.json(errorBody('not_found', 'no such route'), 404),
+    c.env.DIAGNOSTICS === 'on'
+      ? c.json({ wasm_heap_bytes: wasmHeapBytes() })
+      : c.json(errorBody('not_found', 'no such route'), 404),
   );
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
+  app.notFound((c) =>
+    c.json(errorBody('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404),
+  );
   app.onError(onError);
   return app;
 }

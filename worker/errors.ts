@@ -27,7 +27,8 @@ function codeFor(issue: z.core.$ZodIssue): string {
   if (field === 'text' || field === 'target_text') {
     if (issue.code === 'too_big') return 'text_too_long';
     if (issue.code === 'too_small') return 'empty_text';
-    if (issue.code === 'custom') return issue.message.startsWith('must contain') ? 'empty_text' : 'invalid_text';
+    if (issue.code === 'custom')
+      return issue.message.startsWith('must contain') ? 'empty_text' : 'invalid_text';
   }
   if (issue.code === 'unrecognized_keys') return 'unknown_field';
   return 'invalid_request';

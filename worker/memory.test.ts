@@ -9,7 +9,11 @@ const api = inject('apiUrl');
 const HEAP_BUDGET_BYTES = 64 * 1024 * 1024;
 
 it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after serving all models at their token limit`, async () => {
-  const models = (await (await fetch(`${api}/v1/models`)).json()).models as { id: string; family: string; max_tokens: number }[];
+  const models = (await (await fetch(`${api}/v1/models`)).json()).models as {
+    id: string;
+    family: string;
+    max_tokens: number;
+  }[];
   for (const m of models) {
     const words = Math.floor(m.max_tokens / 2) - 2;
     const text = Array.from({ length: words }, (_, i) => ['the', 'cat', 'sat', 'on', 'mat'][i % 5]).join(' ');
@@ -19,7 +23,9 @@ it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after serving a
     expect(res.status, await res.clone().text()).toBe(200);
   }
   const { wasm_heap_bytes } = await (await fetch(`${api}/v1/_diagnostics`)).json();
-  console.log(`wasm heap after serving ${models.length} models: ${(wasm_heap_bytes / 2 ** 20).toFixed(1)} MiB`);
+  console.log(
+    `wasm heap after serving ${models.length} models: ${(wasm_heap_bytes / 2 ** 20).toFixed(1)} MiB`,
+  );
   expect(wasm_heap_bytes).toBeGreaterThan(0);
   expect(wasm_heap_bytes).toBeLessThan(HEAP_BUDGET_BYTES);
 });

@@ -9,32 +9,52 @@ const error = {
         type: 'object',
         required: ['error'],
         properties: {
-          error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: { code: { type: 'string' }, message: { type: 'string' } },
+          },
         },
       },
     },
   },
 };
 
-const document = { description: 'an explanation document', content: { 'application/json': { schema: { $ref: '#/components/schemas/ExplanationDocument' } } } };
+const document = {
+  description: 'an explanation document',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ExplanationDocument' } } },
+};
 
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
-    info: { title: 'attn-heatmap API', version: '1.0.0', description: 'Attention, saliency and probing of Transformer models at the edge.' },
+    info: {
+      title: 'attn-heatmap API',
+      version: '1.0.0',
+      description: 'Attention, saliency and probing of Transformer models at the edge.',
+    },
     paths: {
       '/v1/models': {
-        get: { summary: 'the models served here, their shapes and the request limits', responses: { 200: { description: 'models and limits' } } },
+        get: {
+          summary: 'the models served here, their shapes and the request limits',
+          responses: { 200: { description: 'models and limits' } },
+        },
       },
       '/v1/attention': {
         post: {
           summary: 'attention of every layer and head (self and cross) on a text',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AttentionRequest' } } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/AttentionRequest' } } },
+          },
           responses: { 200: document, 400: error, 404: error, 413: error, 422: error, 500: error },
         },
       },
       '/v1/schema': {
-        get: { summary: 'JSON Schema of the explanation document', responses: { 200: { description: 'a JSON Schema' } } },
+        get: {
+          summary: 'JSON Schema of the explanation document',
+          responses: { 200: { description: 'a JSON Schema' } },
+        },
       },
     },
     components: { schemas: { ExplanationDocument: documentJsonSchema(), ...requestJsonSchemas() } },

@@ -4,8 +4,9 @@
  * Instead wrangler hands us the module precompiled (`CompiledWasm` rule in wrangler.toml), and we
  * swap it in for the one `WebAssembly.instantiate(bytes, imports)` call ORT makes.
  */
-import * as ort from 'onnxruntime-web/wasm';
+
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+import * as ort from 'onnxruntime-web/wasm';
 import { createSessionFactory, type SessionFactory } from '../shared/runtime/session.js';
 
 let factory: SessionFactory | undefined;

@@ -57,7 +57,11 @@ function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promis
 
 export function modelMeta(env: Env, id: string): Promise<ModelMeta> {
   if (!servedModelIds(env).includes(id)) {
-    throw new ApiError(404, 'unknown_model', `no model "${id}" is served here; GET /v1/models lists the models`);
+    throw new ApiError(
+      404,
+      'unknown_model',
+      `no model "${id}" is served here; GET /v1/models lists the models`,
+    );
   }
   return cached(metas, id, () => readModelMeta(id, assetReader(env, id)));
 }

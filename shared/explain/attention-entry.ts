@@ -2,8 +2,9 @@
  * Turns one exposed attention tensor into a document entry: head selection, the head mean, and the
  * two encodings (`f32` nested arrays; `u8` one byte per weight, p = byte/255, base64).
  */
-import type { AttentionEntry } from '../schema/document.js';
+
 import type { AttentionTensor } from '../runtime/forward.js';
+import type { AttentionEntry } from '../schema/document.js';
 
 export interface EntryOptions {
   heads?: number[];
@@ -18,8 +19,20 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(s);
 }
 
+/** The shortest decimal that reads back as the same float32 (not a double's 17-digit tail). */
+export function shortestFloat32(x: number): number {
+  for (let p = 6; p < 9; p++) {
+    const y = Number(x.toPrecision(p));
+    if (Math.fround(y) === x) return y;
+  }
+  return Number(x.toPrecision(9));
+}
+
 /** The selected heads' matrices, [head][row*cols+col], averaged into one when aggregating. */
-export function selectHeads(t: AttentionTensor, opts: Pick<EntryOptions, 'heads' | 'aggregate'>): Float32Array[] {
+export function selectHeads(
+  t: AttentionTensor,
+  opts: Pick<EntryOptions, 'heads' | 'aggregate'>,
+): Float32Array[] {
   const [, h, rows, cols] = t.tensor.dims;
   const data = t.tensor.data as Float32Array;
   const size = rows * cols;
@@ -39,13 +52,15 @@ export function attentionEntry(t: AttentionTensor, opts: EntryOptions): Attentio
   if (opts.encoding === 'u8') {
     const bytes = new Uint8Array(mats.length * rows * cols);
     mats.forEach((m, k) => {
-      for (let i = 0; i < m.length; i++) bytes[k * m.length + i] = Math.round(Math.min(1, Math.max(0, m[i])) * 255);
+      for (let i = 0; i < m.length; i++)
+        bytes[k * m.length + i] = Math.round(Math.min(1, Math.max(0, m[i])) * 255);
     });
     data = toBase64(bytes);
   } else {
-    // 9 significant digits round-trip a float32 exactly, without a double's 17-digit tail.
     data = mats.map((m) =>
-      Array.from({ length: rows }, (_, r) => Array.from(m.subarray(r * cols, (r + 1) * cols), (p) => Number(p.toPrecision(9)))),
+      Array.from({ length: rows }, (_, r) =>
+        Array.from(m.subarray(r * cols, (r + 1) * cols), shortestFloat32),
+      ),
     );
   }
   return {

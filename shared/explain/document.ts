@@ -1,7 +1,8 @@
 /** The parts of an explanation document every analysis shares: the model and what it predicted. */
-import type { ExplanationDocument } from '../schema/document.js';
+
 import type { ForwardResult } from '../runtime/forward.js';
 import type { LoadedModel } from '../runtime/model.js';
+import type { ExplanationDocument } from '../schema/document.js';
 
 export function describeModel(model: LoadedModel): ExplanationDocument['model'] {
   const { family, layers, heads, encoderLayers } = model.shape;

@@ -93,7 +93,8 @@ export interface ModelOptions {
 /** Wraps a graph into a ModelProto with its opset imports. */
 export function makeModel(graph: GraphProto, opts: ModelOptions = {}): ModelProto {
   const opsetImport = [{ domain: '', version: opts.opset ?? 17 }];
-  for (const [domain, version] of Object.entries(opts.extraOpsets ?? {})) opsetImport.push({ domain, version });
+  for (const [domain, version] of Object.entries(opts.extraOpsets ?? {}))
+    opsetImport.push({ domain, version });
   return onnx.ModelProto.create({
     irVersion: opts.irVersion ?? 8,
     producerName: opts.producer ?? 'attn-heatmap',

@@ -20,8 +20,10 @@ const bytes = (files: Record<string, Uint8Array | string>, path: string) => file
 const HEADS = 4;
 const HEAD_DIM = 8;
 
-const i64 = (rows: number[][]) => new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0].length]);
-const emptyPast = (batch: number) => new ort.Tensor('float32', new Float32Array(0), [batch, HEADS, 0, HEAD_DIM]);
+const i64 = (rows: number[][]) =>
+  new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0].length]);
+const emptyPast = (batch: number) =>
+  new ort.Tensor('float32', new Float32Array(0), [batch, HEADS, 0, HEAD_DIM]);
 
 /** Two sequences, the second padded on the right over its last two positions. */
 const IDS = [
@@ -33,7 +35,10 @@ const MASK = [
   [1, 1, 1, 1, 0, 0],
 ];
 
-function feedsFor(session: ort.InferenceSession, extra: Record<string, ort.Tensor> = {}): Record<string, ort.Tensor> {
+function feedsFor(
+  session: ort.InferenceSession,
+  extra: Record<string, ort.Tensor> = {},
+): Record<string, ort.Tensor> {
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of session.inputNames) {
     if (name in extra) feeds[name] = extra[name];
@@ -65,8 +70,22 @@ async function encoderStates(files: Record<string, Uint8Array | string>, q: stri
 }
 
 const cases: Case[] = ['', '_quantized'].flatMap((q) => [
-  { name: `bert${q}`, file: bytes(families.bert, `onnx/model${q}.onnx`), stack: 'encoder', kinds: ['self'], causal: false, selfMasked: true },
-  { name: `gpt2${q}`, file: bytes(families.gpt2, `onnx/model${q}.onnx`), stack: 'decoder', kinds: ['self'], causal: true, selfMasked: true },
+  {
+    name: `bert${q}`,
+    file: bytes(families.bert, `onnx/model${q}.onnx`),
+    stack: 'encoder',
+    kinds: ['self'],
+    causal: false,
+    selfMasked: true,
+  },
+  {
+    name: `gpt2${q}`,
+    file: bytes(families.gpt2, `onnx/model${q}.onnx`),
+    stack: 'decoder',
+    kinds: ['self'],
+    causal: true,
+    selfMasked: true,
+  },
   {
     name: `marian encoder${q}`,
     file: bytes(families.marian, `onnx/encoder_model${q}.onnx`),
@@ -92,7 +111,8 @@ describe.each(cases)('exposeAttention: $name', (c) => {
     const kinds = [...new Set(attention.map((a) => a.kind))].sort();
     expect(kinds).toEqual(c.kinds);
     for (const a of attention) expect(a.stack).toBe(c.stack);
-    for (const kind of c.kinds) expect(attention.filter((a) => a.kind === kind).map((a) => a.layer)).toEqual([0, 1]);
+    for (const kind of c.kinds)
+      expect(attention.filter((a) => a.kind === kind).map((a) => a.layer)).toEqual([0, 1]);
   });
 
   it('outputs [batch, heads, q, k] probabilities: rows sum to 1, padding and the future get 0, logits unchanged', async () => {
@@ -139,7 +159,9 @@ describe('exposeAttention refuses what it cannot expose', () => {
       },
     });
     expect(() => exposeAttention(fused, { stack: 'encoder' })).toThrow(AttentionNotExposableError);
-    expect(() => exposeAttention(fused, { stack: 'encoder' })).toThrow(/fuses attention.*com\.microsoft\.Attention/);
+    expect(() => exposeAttention(fused, { stack: 'encoder' })).toThrow(
+      /fuses attention.*com\.microsoft\.Attention/,
+    );
   });
 
   it('a graph without attention', () => {

@@ -96,7 +96,8 @@ export function exposeAttentionInPlace(model: ModelProto, { stack }: ExposeOptio
     // Cross-attention keys are computed from the encoder's output alone; self-attention keys from the
     // stack's own tokens (which, past the first decoder layer, have also seen the encoder).
     const keySources = [...idx.sourceInputs(qk.input![1])];
-    const kind: AttentionKind = keySources.length > 0 && keySources.every((i) => ENCODER_SOURCE.test(i)) ? 'cross' : 'self';
+    const kind: AttentionKind =
+      keySources.length > 0 && keySources.every((i) => ENCODER_SOURCE.test(i)) ? 'cross' : 'self';
     const key = `${stack}.${kind}`;
     const layer = perKind.get(key) ?? 0;
     perKind.set(key, layer + 1);
@@ -116,7 +117,10 @@ export function exposeAttentionInPlace(model: ModelProto, { stack }: ExposeOptio
 }
 
 /** Bytes in, bytes out: the rewritten model and what it now outputs. */
-export function exposeAttention(bytes: Uint8Array, opts: ExposeOptions): { bytes: Uint8Array; attention: AttentionOutput[] } {
+export function exposeAttention(
+  bytes: Uint8Array,
+  opts: ExposeOptions,
+): { bytes: Uint8Array; attention: AttentionOutput[] } {
   const model = decodeModel(bytes);
   const attention = exposeAttentionInPlace(model, opts);
   return { bytes: encodeModel(model), attention };

@@ -46,7 +46,12 @@ export class GraphIndex {
    * Searches upward from `tensor`, passing only through `through` ops (Add of a mask, Div/Mul by a
    * scale, Where, Cast, …), for the nearest node that satisfies `match`.
    */
-  findUp(tensor: string, match: (n: NodeProto) => boolean, through: string[], maxDepth = 8): NodeProto | undefined {
+  findUp(
+    tensor: string,
+    match: (n: NodeProto) => boolean,
+    through: string[],
+    maxDepth = 8,
+  ): NodeProto | undefined {
     const p = this.producer.get(tensor);
     if (!p || maxDepth === 0) return undefined;
     if (match(p)) return p;

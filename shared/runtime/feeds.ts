@@ -36,9 +36,18 @@ export function sequenceFeeds(
     else if (name === 'input_ids') feeds[name] = int64(ctx.ort, ids, [1, n]);
     else if (name === 'attention_mask') feeds[name] = int64(ctx.ort, new Array(n).fill(1), [1, n]);
     else if (name === 'token_type_ids') feeds[name] = int64(ctx.ort, new Array(n).fill(0), [1, n]);
-    else if (name === 'position_ids') feeds[name] = int64(ctx.ort, ids.map((_, i) => i), [1, n]);
-    else if (PAST.test(name)) feeds[name] = new ctx.ort.Tensor('float32', new Float32Array(0), [1, ctx.heads, 0, ctx.headDim]);
-    else throw new UnsupportedInputError(`the model's graph has an input "${name}" that attn-heatmap does not know how to feed`);
+    else if (name === 'position_ids')
+      feeds[name] = int64(
+        ctx.ort,
+        ids.map((_, i) => i),
+        [1, n],
+      );
+    else if (PAST.test(name))
+      feeds[name] = new ctx.ort.Tensor('float32', new Float32Array(0), [1, ctx.heads, 0, ctx.headDim]);
+    else
+      throw new UnsupportedInputError(
+        `the model's graph has an input "${name}" that attn-heatmap does not know how to feed`,
+      );
   }
   return feeds;
 }

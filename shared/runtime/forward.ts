@@ -46,14 +46,19 @@ export function argmaxLast(logits: OrtTensor): number {
   return best;
 }
 
-export async function forward(model: LoadedModel, input: Encoded, opts: ForwardOptions = {}): Promise<ForwardResult> {
+export async function forward(
+  model: LoadedModel,
+  input: Encoded,
+  opts: ForwardOptions = {},
+): Promise<ForwardResult> {
   const ctx = feedContext(model);
   const { model: single, encoder, decoder } = model.graphs;
   if (single) {
     const { out, attention } = await run(single, sequenceFeeds(ctx, single.session.inputNames, input.ids));
     return { input, attention, logits: out.logits };
   }
-  if (!encoder || !decoder) throw new Error(`model ${model.id} has neither a model graph nor encoder and decoder graphs`);
+  if (!encoder || !decoder)
+    throw new Error(`model ${model.id} has neither a model graph nor encoder and decoder graphs`);
   const enc = await run(encoder, sequenceFeeds(ctx, encoder.session.inputNames, input.ids));
   const extra = {
     encoder_hidden_states: enc.out.last_hidden_state,

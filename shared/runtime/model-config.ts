@@ -24,16 +24,25 @@ export function modelShape(config: HfConfig): ModelShape {
   const archs: string[] = config.architectures ?? [];
   const family: ModelFamily = config.is_encoder_decoder
     ? 'encoder-decoder'
-    : archs.some((a) => /CausalLM|LMHeadModel/.test(a)) || ['gpt2', 'gpt_neo', 'gptj', 'llama'].includes(config.model_type)
+    : archs.some((a) => /CausalLM|LMHeadModel/.test(a)) ||
+        ['gpt2', 'gpt_neo', 'gptj', 'llama'].includes(config.model_type)
       ? 'decoder'
       : 'encoder';
-  const layers = first(config, family === 'encoder-decoder' ? ['decoder_layers', 'num_decoder_layers'] : ['num_hidden_layers', 'n_layer', 'num_layers']);
+  const layers = first(
+    config,
+    family === 'encoder-decoder'
+      ? ['decoder_layers', 'num_decoder_layers']
+      : ['num_hidden_layers', 'n_layer', 'num_layers'],
+  );
   const heads = first(
     config,
-    family === 'encoder-decoder' ? ['decoder_attention_heads', 'num_heads', 'num_attention_heads'] : ['num_attention_heads', 'n_head', 'num_heads'],
+    family === 'encoder-decoder'
+      ? ['decoder_attention_heads', 'num_heads', 'num_attention_heads']
+      : ['num_attention_heads', 'n_head', 'num_heads'],
   );
   const hidden = first(config, ['hidden_size', 'n_embd', 'd_model']);
-  if (!layers || !heads || !hidden) throw new Error('config.json lacks the number of layers, heads or the hidden size');
+  if (!layers || !heads || !hidden)
+    throw new Error('config.json lacks the number of layers, heads or the hidden size');
   const id2label = config.id2label as Record<string, string> | undefined;
   return {
     family,
@@ -41,8 +50,13 @@ export function modelShape(config: HfConfig): ModelShape {
     heads,
     hidden,
     encoderLayers: family === 'encoder-decoder' ? first(config, ['encoder_layers', 'num_layers']) : undefined,
-    encoderHeads: family === 'encoder-decoder' ? first(config, ['encoder_attention_heads', 'num_heads']) : undefined,
+    encoderHeads:
+      family === 'encoder-decoder' ? first(config, ['encoder_attention_heads', 'num_heads']) : undefined,
     maxPositions: first(config, ['max_position_embeddings', 'n_positions']),
-    labels: id2label ? Object.keys(id2label).sort((a, b) => +a - +b).map((k) => id2label[k]) : undefined,
+    labels: id2label
+      ? Object.keys(id2label)
+          .sort((a, b) => +a - +b)
+          .map((k) => id2label[k])
+      : undefined,
   };
 }

@@ -42,12 +42,18 @@ export async function readModelMeta(id: string, read: ReadFile): Promise<ModelMe
   const config = await json(read, 'config.json');
   const tokenizerConfig = await json(read, 'tokenizer_config.json').catch(() => ({}));
   const shape = modelShape(config);
-  const fromTokenizer = typeof tokenizerConfig.model_max_length === 'number' ? tokenizerConfig.model_max_length : Infinity;
+  const fromTokenizer =
+    typeof tokenizerConfig.model_max_length === 'number' ? tokenizerConfig.model_max_length : Infinity;
   const maxTokens = Math.min(shape.maxPositions ?? Infinity, fromTokenizer);
   return { id, config, tokenizerConfig, shape, maxTokens: Number.isFinite(maxTokens) ? maxTokens : 512 };
 }
 
-async function openGraph(read: ReadFile, factory: SessionFactory, file: string, stack: AttentionStack): Promise<Graph> {
+async function openGraph(
+  read: ReadFile,
+  factory: SessionFactory,
+  file: string,
+  stack: AttentionStack,
+): Promise<Graph> {
   const rewritten = exposeAttention(await read(file), { stack });
   return { session: await factory.create(rewritten.bytes), attention: rewritten.attention };
 }
@@ -62,7 +68,12 @@ export interface LoadOptions {
   tokenizer?: TextTokenizer;
 }
 
-export async function loadModel(meta: ModelMeta, read: ReadFile, factory: SessionFactory, opts: LoadOptions = {}): Promise<LoadedModel> {
+export async function loadModel(
+  meta: ModelMeta,
+  read: ReadFile,
+  factory: SessionFactory,
+  opts: LoadOptions = {},
+): Promise<LoadedModel> {
   const precision = opts.precision ?? 'int8';
   const tokenizer = opts.tokenizer ?? (await loadTokenizer(meta, read));
   const q = precision === 'int8' ? '_quantized' : '';
@@ -72,6 +83,13 @@ export async function loadModel(meta: ModelMeta, read: ReadFile, factory: Sessio
           encoder: await openGraph(read, factory, `onnx/encoder_model${q}.onnx`, 'encoder'),
           decoder: await openGraph(read, factory, `onnx/decoder_model${q}.onnx`, 'decoder'),
         }
-      : { model: await openGraph(read, factory, `onnx/model${q}.onnx`, meta.shape.family === 'decoder' ? 'decoder' : 'encoder') };
+      : {
+          model: await openGraph(
+            read,
+            factory,
+            `onnx/model${q}.onnx`,
+            meta.shape.family === 'decoder' ? 'decoder' : 'encoder',
+          ),
+        };
   return { ...meta, precision, tokenizer, graphs, ort: factory.ort };
 }

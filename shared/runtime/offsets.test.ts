@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { alignedSpans, BYTE_TO_UNICODE, byteLevelSpans } from './offsets.js';
 
-const cut = (text: string, spans: { start: number; end: number }[]) => spans.map((s) => text.slice(s.start, s.end));
+const cut = (text: string, spans: { start: number; end: number }[]) =>
+  spans.map((s) => text.slice(s.start, s.end));
 
 describe('alignedSpans', () => {
   it('maps WordPiece pieces, accents and case back to the original text', () => {

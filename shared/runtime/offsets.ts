@@ -93,7 +93,10 @@ export function alignedSpans(text: string, surfaces: (string | null)[]): Span[] 
     const f = s === null ? '' : fold(s);
     const hit = f ? folded.indexOf(f, cursor) : -1;
     // Accept a match only across whitespace or an unmatched gap owned by a pending unknown token.
-    if (hit >= 0 && (spans.length === 0 || spans[spans.length - 1] === null || /^\s*$/.test(folded.slice(cursor, hit)))) {
+    if (
+      hit >= 0 &&
+      (spans.length === 0 || spans[spans.length - 1] === null || /^\s*$/.test(folded.slice(cursor, hit)))
+    ) {
       const end = hit + f.length;
       spans.push({ start: origin[hit], end: end < origin.length ? origin[end] : text.length });
       cursor = end;

@@ -9,7 +9,9 @@ export type OrtTensor = Tensor;
 export type Feeds = Record<string, Tensor>;
 
 export interface OrtModule {
-  InferenceSession: { create(bytes: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
+  InferenceSession: {
+    create(bytes: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
   Tensor: typeof Tensor;
 }
 

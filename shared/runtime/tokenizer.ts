@@ -70,7 +70,13 @@ export class TextTokenizer {
         );
     return {
       ids,
-      tokens: tokens.map((t, i) => ({ text: t, start: spans[i].start, end: spans[i].end, special: special[i], id: ids[i] })),
+      tokens: tokens.map((t, i) => ({
+        text: t,
+        start: spans[i].start,
+        end: spans[i].end,
+        special: special[i],
+        id: ids[i],
+      })),
     };
   }
 

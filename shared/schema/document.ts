@@ -37,8 +37,14 @@ export const AttentionEntry = z.object({
   stack: AttentionStack,
   layer: z.number().int(),
   heads: z.number().int().describe('number of heads in data (after head selection)'),
-  head_ids: z.array(z.number().int()).optional().describe('the model heads data holds (or averages), in order'),
-  aggregate: z.enum(['mean']).optional().describe('present when data holds one matrix averaged over head_ids'),
+  head_ids: z
+    .array(z.number().int())
+    .optional()
+    .describe('the model heads data holds (or averages), in order'),
+  aggregate: z
+    .enum(['mean'])
+    .optional()
+    .describe('present when data holds one matrix averaged over head_ids'),
   rows: z.number().int().describe('query positions'),
   cols: z.number().int().describe('key positions'),
   encoding: z.enum(['f32', 'u8']),

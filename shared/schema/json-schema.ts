@@ -12,7 +12,9 @@ function once<T>(make: () => T): () => T {
   };
 }
 
-export const documentJsonSchema = once(() => z.toJSONSchema(ExplanationDocument, { target: 'draft-2020-12' }));
+export const documentJsonSchema = once(() =>
+  z.toJSONSchema(ExplanationDocument, { target: 'draft-2020-12' }),
+);
 
 export const requestJsonSchemas = once(() => ({
   AttentionRequest: z.toJSONSchema(AttentionRequest, { target: 'draft-2020-12', io: 'input' }),

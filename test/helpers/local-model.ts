@@ -2,7 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type LoadedModel, loadModel, type Precision, type ReadFile, readModelMeta } from '../../shared/runtime/model.js';
+import {
+  type LoadedModel,
+  loadModel,
+  type Precision,
+  type ReadFile,
+  readModelMeta,
+} from '../../shared/runtime/model.js';
 import { createSessionFactory, type OrtModule } from '../../shared/runtime/session.js';
 
 export const nodeOrt = ort as unknown as OrtModule;
@@ -19,7 +25,11 @@ export function diskReader(dir: string): ReadFile {
   return async (path) => new Uint8Array(await readFile(join(dir, path)));
 }
 
-export async function loadLocal(id: string, read: ReadFile, precision: Precision = 'fp32'): Promise<LoadedModel> {
+export async function loadLocal(
+  id: string,
+  read: ReadFile,
+  precision: Precision = 'fp32',
+): Promise<LoadedModel> {
   const meta = await readModelMeta(id, read);
   return loadModel(meta, read, createSessionFactory(nodeOrt), { precision });
 }

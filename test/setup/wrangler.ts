@@ -44,10 +44,26 @@ export default async function setup(project: TestProject) {
   let output = '';
   const child = spawn(
     'npx',
-    ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--var', 'DIAGNOSTICS:on', '--log-level', 'warn'],
+    [
+      'wrangler',
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--var',
+      'DIAGNOSTICS:on',
+      '--log-level',
+      'warn',
+    ],
     {
       detached: true, // its own process group, so that teardown stops workerd too
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' },
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: 'false',
+        CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+        CI: 'true',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

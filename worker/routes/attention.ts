@@ -16,14 +16,26 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const headCount = Math.min(heads, encoderHeads ?? heads);
   const badLayer = req.layers?.find((l) => l >= layerCount);
   if (badLayer !== undefined) {
-    throw new ApiError(400, 'layer_out_of_range', `layers: ${badLayer} is out of range; ${req.model} has layers 0..${layerCount - 1}`);
+    throw new ApiError(
+      400,
+      'layer_out_of_range',
+      `layers: ${badLayer} is out of range; ${req.model} has layers 0..${layerCount - 1}`,
+    );
   }
   const badHead = req.heads?.find((h) => h >= headCount);
   if (badHead !== undefined) {
-    throw new ApiError(400, 'head_out_of_range', `heads: ${badHead} is out of range; ${req.model} has heads 0..${headCount - 1}`);
+    throw new ApiError(
+      400,
+      'head_out_of_range',
+      `heads: ${badHead} is out of range; ${req.model} has heads 0..${headCount - 1}`,
+    );
   }
   if (family !== 'encoder-decoder' && (req.target_text !== undefined || req.generate)) {
-    throw new ApiError(400, 'target_not_supported', `target_text and generate apply to encoder-decoder models; ${req.model} is an ${family} model`);
+    throw new ApiError(
+      400,
+      'target_not_supported',
+      `target_text and generate apply to encoder-decoder models; ${req.model} is an ${family} model`,
+    );
   }
   if (req.target_text !== undefined && req.generate) {
     throw new ApiError(400, 'invalid_request', 'give either target_text or generate, not both');
