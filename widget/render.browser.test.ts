@@ -23,12 +23,14 @@ const inline = (name: string, attrs = '') =>
   `<attn-heatmap ${attrs}><script type="application/json">${fixtureText(name)}</script></attn-heatmap>`;
 
 async function pick(page: Page, label: 'Attention' | 'Layer' | 'Head', value: string) {
-  await page.locator('attn-heatmap').getByLabel(label).selectOption(value);
+  await page.locator('attn-heatmap').getByRole('combobox', { name: label, exact: true }).selectOption(value);
 }
 
 describe('sources', () => {
   it('renders a u8 document from a static data URL', async () => {
-    const { page, errors } = await browser.open('<attn-heatmap data="fixtures/encoder-u8.json"></attn-heatmap>');
+    const { page, errors } = await browser.open(
+      '<attn-heatmap data="fixtures/encoder-u8.json"></attn-heatmap>',
+    );
     await waitForGrid(page);
     const doc = fixture('encoder-u8.json');
     const g = await readGrid(page);
@@ -77,19 +79,28 @@ describe('sources', () => {
     // A head the document does not hold falls back to the mean, and says so.
     await page.locator('attn-heatmap').evaluate((el) => el.setAttribute('head', '2'));
     await expect.poll(async () => (await readGrid(page)).attrs.head).toBe('mean');
-    expect(maxDiff((await readGrid(page)).values, expectedMatrix(doc, 'encoder-self', 0, 'mean'))).toBeLessThan(TOL);
+    expect(
+      maxDiff((await readGrid(page)).values, expectedMatrix(doc, 'encoder-self', 0, 'mean')),
+    ).toBeLessThan(TOL);
     await snap(page, 'inline-f32-head-subset-light');
     expect(errors).toEqual([]);
   });
 
   it('the IIFE build defines the same element', async () => {
-    const { page, errors } = await browser.open('<attn-heatmap data="fixtures/decoder-f32.json"></attn-heatmap>', {
-      iife: true,
-    });
+    const { page, errors } = await browser.open(
+      '<attn-heatmap data="fixtures/decoder-f32.json"></attn-heatmap>',
+      {
+        iife: true,
+      },
+    );
     await waitForGrid(page);
     const doc = fixture('decoder-f32.json');
-    expect(maxDiff((await readGrid(page)).values, expectedMatrix(doc, 'decoder-self', 0, 'mean'))).toBeLessThan(TOL);
-    expect(await page.evaluate(() => typeof (window as unknown as { AttnHeatmap?: unknown }).AttnHeatmap)).toBe('object');
+    expect(
+      maxDiff((await readGrid(page)).values, expectedMatrix(doc, 'decoder-self', 0, 'mean')),
+    ).toBeLessThan(TOL);
+    expect(
+      await page.evaluate(() => typeof (window as unknown as { AttnHeatmap?: unknown }).AttnHeatmap),
+    ).toBe('object');
     expect(errors).toEqual([]);
   });
 
@@ -101,13 +112,17 @@ describe('sources', () => {
       (el as HTMLElement & { explanation: unknown }).explanation = d;
     }, doc);
     await waitForGrid(page);
-    expect(maxDiff((await readGrid(page)).values, expectedMatrix(doc, 'decoder-self', 0, 'mean'))).toBeLessThan(TOL);
+    expect(
+      maxDiff((await readGrid(page)).values, expectedMatrix(doc, 'decoder-self', 0, 'mean')),
+    ).toBeLessThan(TOL);
   });
 });
 
 describe('selectors', () => {
   it('layer and head selectors (and attributes) change the drawn data', async () => {
-    const { page, errors } = await browser.open('<attn-heatmap data="fixtures/decoder-f32.json"></attn-heatmap>');
+    const { page, errors } = await browser.open(
+      '<attn-heatmap data="fixtures/decoder-f32.json"></attn-heatmap>',
+    );
     await waitForGrid(page);
     const doc = fixture('decoder-f32.json');
     const shown = async () => (await readGrid(page)).values;
@@ -166,7 +181,9 @@ describe('selectors', () => {
 
 describe('safety', () => {
   it('renders hostile token text as text: no img or script elements, no dialog', async () => {
-    const { page, errors, dialogs } = await browser.open('<attn-heatmap data="fixtures/xss-u8.json"></attn-heatmap>');
+    const { page, errors, dialogs } = await browser.open(
+      '<attn-heatmap data="fixtures/xss-u8.json"></attn-heatmap>',
+    );
     await waitForGrid(page);
     const g = await readGrid(page);
     expect(g.rows).toContain('<img src=x onerror=alert(1)>');
@@ -211,7 +228,9 @@ describe('errors', () => {
     );
     expect(await waitForMessage(page, 'alert', '#a')).toMatch(/404.*http_404/);
     expect(await waitForMessage(page, 'alert', '#b')).toContain('bad_json');
-    expect(await waitForMessage(page, 'alert', '#c')).toMatch(/attention\[0\]\.data must hold 243 bytes.*invalid_document/);
+    expect(await waitForMessage(page, 'alert', '#c')).toMatch(
+      /attention\[0\]\.data must hold 108 bytes.*invalid_document/,
+    );
   });
 
   it('asks the API with u8 encoding and shows an HTTP 4xx error body as message and code', async () => {
@@ -229,7 +248,9 @@ describe('errors', () => {
               headers: { 'access-control-allow-origin': '*' },
               body: ok
                 ? fixtureText('encdec-u8.json')
-                : JSON.stringify({ error: { code: 'too_many_tokens', message: 'The text has 600 tokens; the limit is 512.' } }),
+                : JSON.stringify({
+                    error: { code: 'too_many_tokens', message: 'The text has 600 tokens; the limit is 512.' },
+                  }),
             });
           }),
       },
@@ -237,7 +258,12 @@ describe('errors', () => {
     const text = await waitForMessage(page, 'alert');
     expect(text).toContain('The text has 600 tokens; the limit is 512.');
     expect(text).toContain('too_many_tokens');
-    expect(bodies[0]).toEqual({ model: 'tiny-marian', text: 'the cat', encoding: 'u8', target_text: 'le chat' });
+    expect(bodies[0]).toEqual({
+      model: 'tiny-marian',
+      text: 'the cat',
+      encoding: 'u8',
+      target_text: 'le chat',
+    });
     await snap(page, 'api-422-light');
     // Changing an attribute asks again; this time the (mocked) API answers with a document.
     await page.locator('attn-heatmap').evaluate((el) => el.setAttribute('text', 'the cat sat'));

@@ -43,7 +43,7 @@ export const css = `
 .model{margin:0 0 .5rem;color:var(--_muted);font-size:.9em}
 .model-id{color:var(--_fg);font-weight:600}
 .controls{display:flex;flex-wrap:wrap;gap:.5rem 1rem;margin-bottom:.5rem}
-.controls label{display:flex;align-items:center;gap:.35rem}
+.field{display:flex;align-items:center;gap:.35rem}
 select{font:inherit;color:var(--_fg);background:var(--_bg);border:1px solid var(--_border);border-radius:.25rem;padding:.1rem .25rem}
 select:focus-visible{outline:2px solid var(--_accent);outline-offset:1px}
 .readout{margin:0 0 .35rem;min-height:1.4em;font-variant-numeric:tabular-nums}

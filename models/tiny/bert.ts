@@ -1,8 +1,8 @@
 /** tiny-bert: a 2-layer BERT encoder with a 3-way sequence-classification head (BertForSequenceClassification). */
-import { encodeModel } from '../../shared/onnx/proto.js';
-import { DataType } from '../../shared/onnx/proto.js';
+import { DataType, encodeModel } from '../../shared/onnx/proto.js';
 import { quantizeDynamic } from '../../shared/onnx/quantize.js';
 import { Rng } from '../../shared/util/random.js';
+import { json, type ModelFiles } from './files.js';
 import { GraphBuilder } from './graph.js';
 import {
   attentionCore,
@@ -14,7 +14,6 @@ import {
   paddingMaskAdditive,
   splitHeads,
 } from './layers.js';
-import { type ModelFiles, json } from './files.js';
 import { tinyBertTokenizer } from './tokenizers.js';
 
 export const TINY_BERT = {
@@ -61,7 +60,13 @@ export function buildTinyBert(seed = 1): ModelFiles {
     const P = `bert.encoder.layer.${i}`;
     const self = `${S}/attention/self`;
     const proj = (name: string, std: number) =>
-      linear(g, h, { scope: `${self}/${name}`, param: `${P}.attention.self.${name}`, inDim: c.hidden, outDim: c.hidden, std });
+      linear(g, h, {
+        scope: `${self}/${name}`,
+        param: `${P}.attention.self.${name}`,
+        inDim: c.hidden,
+        outDim: c.hidden,
+        std,
+      });
     // Q and K weights are larger than the rest so that softmax rows differ visibly.
     const q = splitHeads(g, proj('query', 0.3), self, c.heads, headDim);
     const k = splitHeads(g, proj('key', 0.3), self, c.heads, headDim);
@@ -76,10 +81,29 @@ export function buildTinyBert(seed = 1): ModelFiles {
       std: 0.2,
     });
     const res1 = g.op1(`${S}/attention/output`, 'Add', [out, h]);
-    h = layerNorm(g, res1, `${S}/attention/output/LayerNorm`, `${P}.attention.output.LayerNorm`, c.hidden, c.eps);
+    h = layerNorm(
+      g,
+      res1,
+      `${S}/attention/output/LayerNorm`,
+      `${P}.attention.output.LayerNorm`,
+      c.hidden,
+      c.eps,
+    );
     const f = ffn(g, h, {
-      up: { scope: `${S}/intermediate/dense`, param: `${P}.intermediate.dense`, inDim: c.hidden, outDim: c.ffn, std: 0.1 },
-      down: { scope: `${S}/output/dense`, param: `${P}.output.dense`, inDim: c.ffn, outDim: c.hidden, std: 0.1 },
+      up: {
+        scope: `${S}/intermediate/dense`,
+        param: `${P}.intermediate.dense`,
+        inDim: c.hidden,
+        outDim: c.ffn,
+        std: 0.1,
+      },
+      down: {
+        scope: `${S}/output/dense`,
+        param: `${P}.output.dense`,
+        inDim: c.ffn,
+        outDim: c.hidden,
+        std: 0.1,
+      },
       actScope: `${S}/intermediate/intermediate_act_fn`,
       act: 'erf',
     });
@@ -90,7 +114,13 @@ export function buildTinyBert(seed = 1): ModelFiles {
   // Pooler: first token ([CLS]) → dense → tanh; then the classifier.
   const first = g.op1('/bert/pooler', 'Gather', [h, g.constI64([0], [])], { attrs: { axis: 1 } });
   const pooled = g.op1('/bert/pooler/activation', 'Tanh', [
-    linear(g, first, { scope: '/bert/pooler/dense', param: 'bert.pooler.dense', inDim: c.hidden, outDim: c.hidden, std: 0.2 }),
+    linear(g, first, {
+      scope: '/bert/pooler/dense',
+      param: 'bert.pooler.dense',
+      inDim: c.hidden,
+      outDim: c.hidden,
+      std: 0.2,
+    }),
   ]);
   const cw = g.param('classifier.weight', [c.hidden, c.labels.length], 0.5);
   const cb = g.param('classifier.bias', [c.labels.length], 0.05);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
 import {
   AutoModelForCausalLM,
   AutoModelForSeq2SeqLM,
@@ -8,13 +9,19 @@ import {
   AutoTokenizer,
   env,
 } from '@huggingface/transformers';
-import { Tokenizer } from '@huggingface/tokenizers';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueInfo } from '../../shared/onnx/builder.js';
 import { DataType, decodeModel, encodeModel } from '../../shared/onnx/proto.js';
-import { buildTinyBert, buildTinyGpt2, buildTinyMarian, generateTinyModels, type ModelFiles } from './generate.js';
+import { Rng } from '../../shared/util/random.js';
+import {
+  buildTinyBert,
+  buildTinyGpt2,
+  buildTinyMarian,
+  generateTinyModels,
+  type ModelFiles,
+} from './generate.js';
 
 type Ort = typeof ortNode;
 type T = ortNode.Tensor;
@@ -36,7 +43,8 @@ const marian = buildTinyMarian();
 const bytes = (m: ModelFiles, path: string) => m.files[path] as Uint8Array;
 const i64 = (ort: Ort, rows: number[][]) =>
   new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0].length]);
-const emptyCache = (ort: Ort, batch: number) => new ort.Tensor('float32', new Float32Array(0), [batch, 4, 0, 8]);
+const emptyCache = (ort: Ort, batch: number) =>
+  new ort.Tensor('float32', new Float32Array(0), [batch, 4, 0, 8]);
 const f32 = (t: T) => t.data as Float32Array;
 
 /** A copy of the model that also outputs the given tensors (e.g. Softmax outputs). */
@@ -123,7 +131,11 @@ function gpt2Feeds(ort: Ort, ids: number[][], mask: number[][], past?: Feeds): F
     let c = 0;
     return row.map((m) => (m ? c++ : 1)).slice(pastLen);
   });
-  const f: Feeds = { input_ids: i64(ort, ids), attention_mask: i64(ort, mask), position_ids: i64(ort, positions) };
+  const f: Feeds = {
+    input_ids: i64(ort, ids),
+    attention_mask: i64(ort, mask),
+    position_ids: i64(ort, positions),
+  };
   for (let i = 0; i < 2; i++)
     for (const kv of ['key', 'value']) {
       f[`past_key_values.${i}.${kv}`] = past?.[`present.${i}.${kv}`] ?? emptyCache(ort, ids.length);
@@ -135,7 +147,8 @@ function decoderFeeds(ort: Ort, ids: number[][], encMask: T, enc: T, past?: Feed
   const f: Feeds = { input_ids: i64(ort, ids), encoder_attention_mask: encMask, encoder_hidden_states: enc };
   for (let i = 0; i < 2; i++)
     for (const kv of ['key', 'value']) {
-      f[`past_key_values.${i}.decoder.${kv}`] = past?.[`present.${i}.decoder.${kv}`] ?? emptyCache(ort, ids.length);
+      f[`past_key_values.${i}.decoder.${kv}`] =
+        past?.[`present.${i}.decoder.${kv}`] ?? emptyCache(ort, ids.length);
     }
   return f;
 }
@@ -150,7 +163,8 @@ describe('determinism', () => {
       [marian, buildTinyMarian()],
     ]) {
       expect(Object.keys(again.files)).toEqual(Object.keys(build.files));
-      for (const [path, content] of Object.entries(build.files)) expect(sameBytes(again.files[path], content)).toBe(true);
+      for (const [path, content] of Object.entries(build.files))
+        expect(sameBytes(again.files[path], content)).toBe(true);
     }
     expect(sameBytes(buildTinyBert(99).files['onnx/model.onnx'], bert.files['onnx/model.onnx'])).toBe(false);
   });
@@ -175,8 +189,12 @@ describe('tiny-bert', () => {
 
   it('runs fp32 and int8; padded keys get exactly 0 attention; int8 within tolerance', async () => {
     const outs = [softmax(0), softmax(1)].map((s) => `${s}_output_0`);
-    const fp = await (await session(ortNode, exposing(bytes(bert, 'onnx/model.onnx'), outs))).run(bertFeeds(ortNode));
-    const q = await (await session(ortNode, bytes(bert, 'onnx/model_quantized.onnx'))).run(bertFeeds(ortNode));
+    const fp = await (await session(ortNode, exposing(bytes(bert, 'onnx/model.onnx'), outs))).run(
+      bertFeeds(ortNode),
+    );
+    const q = await (await session(ortNode, bytes(bert, 'onnx/model_quantized.onnx'))).run(
+      bertFeeds(ortNode),
+    );
     expect(fp.logits.dims).toEqual([2, 3]);
     expect(q.logits.dims).toEqual([2, 3]);
     for (const o of outs) {
@@ -265,7 +283,12 @@ describe('tiny-marian', () => {
     const dec = await session(ort, exposing(bytes(marian, `onnx/decoder_model${suffix}.onnx`), extra));
     const m = i64(ort, srcMask);
     const { last_hidden_state } = await enc.run({ input_ids: i64(ort, src), attention_mask: m });
-    return { dec, m, enc: last_hidden_state, out: await dec.run(decoderFeeds(ort, tgt, m, last_hidden_state)) };
+    return {
+      dec,
+      m,
+      enc: last_hidden_state,
+      out: await dec.run(decoderFeeds(ort, tgt, m, last_hidden_state)),
+    };
   }
 
   it('has self- and cross-attention Softmax nodes per decoder layer', () => {
@@ -299,14 +322,74 @@ describe('tiny-marian', () => {
   it('gives the same logits step by step with a cache (fp32), and int8 within tolerance', async () => {
     const { dec, m, enc, out } = await run(ortNode, '');
     const V = out.logits.dims[2];
-    const first = await dec.run(decoderFeeds(ortNode, tgt.map((r) => r.slice(0, 3)), m, enc));
-    const step = await dec.run(decoderFeeds(ortNode, tgt.map((r) => r.slice(3)), m, enc, first));
+    const first = await dec.run(
+      decoderFeeds(
+        ortNode,
+        tgt.map((r) => r.slice(0, 3)),
+        m,
+        enc,
+      ),
+    );
+    const step = await dec.run(
+      decoderFeeds(
+        ortNode,
+        tgt.map((r) => r.slice(3)),
+        m,
+        enc,
+        first,
+      ),
+    );
     for (let b = 0; b < 2; b++) {
       const full = f32(out.logits).slice((b * 4 + 3) * V, (b * 4 + 4) * V);
       expect(maxAbsDiff(f32(step.logits).slice(b * V, (b + 1) * V), full)).toBeLessThan(1e-4);
     }
     const q = await run(ortNode, '_quantized');
     expect(relErr(f32(q.out.logits), f32(out.logits))).toBeLessThan(INT8_REL_TOL);
+  });
+});
+
+describe('int8 vs fp32 on random inputs', () => {
+  const rng = new Rng(7);
+  // Random token ids past the special tokens, 3–22 long.
+  const sample = (vocab: number) =>
+    Array.from({ length: 3 + Math.floor(rng.next() * 20) }, () => 5 + Math.floor(rng.next() * (vocab - 6)));
+  const vocab = (m: ModelFiles) => JSON.parse(m.files['config.json'] as string).vocab_size as number;
+
+  it(`stay within ${INT8_REL_TOL} of the logit range`, async () => {
+    const open = (m: ModelFiles, f: string) =>
+      Promise.all([
+        session(ortNode, bytes(m, `onnx/${f}.onnx`)),
+        session(ortNode, bytes(m, `onnx/${f}_quantized.onnx`)),
+      ]);
+    const [bf, bq] = await open(bert, 'model');
+    const [gf, gq] = await open(gpt2, 'model');
+    const [ef, eq] = await open(marian, 'encoder_model');
+    const [df, dq] = await open(marian, 'decoder_model');
+    for (let trial = 0; trial < 10; trial++) {
+      const ids = [sample(Math.min(vocab(bert), vocab(gpt2), vocab(marian)))];
+      const ones = [ids[0].map(() => 1)];
+      const fb = {
+        input_ids: i64(ortNode, ids),
+        attention_mask: i64(ortNode, ones),
+        token_type_ids: i64(ortNode, [ids[0].map(() => 0)]),
+      };
+      expect(relErr(f32((await bq.run(fb)).logits), f32((await bf.run(fb)).logits))).toBeLessThan(
+        INT8_REL_TOL,
+      );
+      const fg = gpt2Feeds(ortNode, ids, ones);
+      expect(relErr(f32((await gq.run(fg)).logits), f32((await gf.run(fg)).logits))).toBeLessThan(
+        INT8_REL_TOL,
+      );
+      const fe = { input_ids: i64(ortNode, ids), attention_mask: i64(ortNode, ones) };
+      const tgt = [[0, ...sample(vocab(marian)).slice(0, 4)]];
+      const lf = (
+        await df.run(decoderFeeds(ortNode, tgt, fe.attention_mask, (await ef.run(fe)).last_hidden_state))
+      ).logits;
+      const lq = (
+        await dq.run(decoderFeeds(ortNode, tgt, fe.attention_mask, (await eq.run(fe)).last_hidden_state))
+      ).logits;
+      expect(relErr(f32(lq), f32(lf))).toBeLessThan(INT8_REL_TOL);
+    }
   });
 });
 
@@ -378,7 +461,9 @@ describe('in @huggingface/transformers (offline)', () => {
       const tok = await AutoTokenizer.from_pretrained('tiny-gpt2');
       const model = await AutoModelForCausalLM.from_pretrained('tiny-gpt2', { dtype });
       const inputs = tok('Hello world, the');
-      const out = (await model.generate({ ...inputs, max_new_tokens: 4, do_sample: false })) as { tolist(): bigint[][] };
+      const out = (await model.generate({ ...inputs, max_new_tokens: 4, do_sample: false })) as {
+        tolist(): bigint[][];
+      };
       const ids = out.tolist()[0].map(Number);
       expect(ids).toHaveLength(inputs.input_ids.dims[1] + 4);
       if (dtype === 'fp32') expect(ids).toEqual(await greedyGpt2(ids.slice(0, -4), 4));

@@ -13,8 +13,8 @@ import type { ModelFiles } from './files.js';
 import { buildTinyGpt2 } from './gpt2.js';
 import { buildTinyMarian } from './marian.js';
 
-export { buildTinyBert, buildTinyGpt2, buildTinyMarian };
 export type { ModelFiles };
+export { buildTinyBert, buildTinyGpt2, buildTinyMarian };
 
 /** Model id → builder (each takes a seed and has its own default). */
 export const TINY_MODELS: Record<string, (seed?: number) => ModelFiles> = {

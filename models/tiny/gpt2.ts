@@ -47,7 +47,10 @@ export function buildTinyGpt2(seed = 2): ModelFiles {
   const T = '/transformer';
   const wte = g.param('transformer.wte.weight', [tok.vocabSize, c.hidden], 0.1);
   const wpe = g.param('transformer.wpe.weight', [c.maxPositions, c.hidden], 0.1);
-  let h = g.op1(T, 'Add', [g.op1(`${T}/wte`, 'Gather', [wte, ids]), g.op1(`${T}/wpe`, 'Gather', [wpe, positionIds])]);
+  let h = g.op1(T, 'Add', [
+    g.op1(`${T}/wte`, 'Gather', [wte, ids]),
+    g.op1(`${T}/wpe`, 'Gather', [wpe, positionIds]),
+  ]);
 
   // One mask for all layers: causal (offset by the cache length) and no padded keys.
   const past = dimOf(g, 'past_key_values.0.key', 2, T);
@@ -60,9 +63,18 @@ export function buildTinyGpt2(seed = 2): ModelFiles {
     const P = `transformer.h.${i}`;
     const x = layerNorm(g, h, `${S}/ln_1`, `${P}.ln_1`, c.hidden, c.eps);
     // c_attn projects to Q|K|V at once (GPT-2's Conv1D is already stored [in, out]).
-    const qkv = linear(g, x, { scope: `${S}/attn/c_attn`, param: `${P}.attn.c_attn`, inDim: c.hidden, outDim: 3 * c.hidden, std: 0.3 });
+    const qkv = linear(g, x, {
+      scope: `${S}/attn/c_attn`,
+      param: `${P}.attn.c_attn`,
+      inDim: c.hidden,
+      outDim: 3 * c.hidden,
+      std: 0.3,
+    });
     const [q, k, v] = g
-      .op(`${S}/attn`, 'Split', [qkv, g.constI64([c.hidden, c.hidden, c.hidden])], { attrs: { axis: 2 }, numOutputs: 3 })
+      .op(`${S}/attn`, 'Split', [qkv, g.constI64([c.hidden, c.hidden, c.hidden])], {
+        attrs: { axis: 2 },
+        numOutputs: 3,
+      })
       .map((t) => splitHeads(g, t, `${S}/attn`, c.heads, headDim));
     const presentK = g.op1(`${S}/attn`, 'Concat', [`past_key_values.${i}.key`, k], {
       attrs: { axis: 2 },
@@ -74,7 +86,13 @@ export function buildTinyGpt2(seed = 2): ModelFiles {
     });
     const { context } = attentionCore(g, `${S}/attn`, q, presentK, presentV, headDim, { allowed });
     const merged = mergeHeads(g, context, `${S}/attn`, c.hidden);
-    const attnOut = linear(g, merged, { scope: `${S}/attn/c_proj`, param: `${P}.attn.c_proj`, inDim: c.hidden, outDim: c.hidden, std: 0.2 });
+    const attnOut = linear(g, merged, {
+      scope: `${S}/attn/c_proj`,
+      param: `${P}.attn.c_proj`,
+      inDim: c.hidden,
+      outDim: c.hidden,
+      std: 0.2,
+    });
     h = g.op1(S, 'Add', [attnOut, h]);
     const y = layerNorm(g, h, `${S}/ln_2`, `${P}.ln_2`, c.hidden, c.eps);
     const m = ffn(g, y, {
@@ -118,7 +136,11 @@ export function buildTinyGpt2(seed = 2): ModelFiles {
         torch_dtype: 'float32',
         transformers_version: '4.46.0',
       }),
-      'generation_config.json': json({ bos_token_id: eos, eos_token_id: eos, transformers_version: '4.46.0' }),
+      'generation_config.json': json({
+        bos_token_id: eos,
+        eos_token_id: eos,
+        transformers_version: '4.46.0',
+      }),
       'tokenizer.json': json(tok.tokenizerJson),
       'tokenizer_config.json': json(tok.tokenizerConfig),
       'onnx/model.onnx': encodeModel(model),

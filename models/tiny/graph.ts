@@ -3,7 +3,14 @@
  * look like): node `<scope>/<OpType>` (then `_1`, `_2` … for repeats in one scope), outputs
  * `<node>_output_<i>`. Analyses find attention by these names, e.g. `/bert/encoder/layer.0/attention/self/Softmax`.
  */
-import { type AttrValue, makeModel, node, tensorF32, tensorI64, valueInfo } from '../../shared/onnx/builder.js';
+import {
+  type AttrValue,
+  makeModel,
+  node,
+  tensorF32,
+  tensorI64,
+  valueInfo,
+} from '../../shared/onnx/builder.js';
 import type { ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../../shared/onnx/proto.js';
 import type { Rng } from '../../shared/util/random.js';
 

@@ -78,7 +78,13 @@ export function ffn(g: GraphBuilder, x: string, s: FfnSpec): string {
 }
 
 /** [b, s, heads·d] → [b, heads, s, d]. */
-export function splitHeads(g: GraphBuilder, x: string, scope: string, heads: number, headDim: number): string {
+export function splitHeads(
+  g: GraphBuilder,
+  x: string,
+  scope: string,
+  heads: number,
+  headDim: number,
+): string {
   const r = g.op1(scope, 'Reshape', [x, g.constI64([0, 0, heads, headDim])]);
   return g.op1(scope, 'Transpose', [r], { attrs: { perm: [0, 2, 1, 3] } });
 }
@@ -112,7 +118,8 @@ export function attentionCore(
   const raw = g.op1(scope, 'MatMul', [q, kt]);
   let scores = g.op1(scope, 'Div', [raw, g.constF32([Math.sqrt(headDim)], [])]);
   if (mask && 'additive' in mask) scores = g.op1(scope, 'Add', [scores, mask.additive]);
-  if (mask && 'allowed' in mask) scores = g.op1(scope, 'Where', [mask.allowed, scores, g.constF32([FLOAT_LOWEST], [])]);
+  if (mask && 'allowed' in mask)
+    scores = g.op1(scope, 'Where', [mask.allowed, scores, g.constF32([FLOAT_LOWEST], [])]);
   const probs = g.op1(scope, 'Softmax', [scores], { attrs: { axis: -1 } });
   const context = g.op1(scope, 'MatMul', [probs, v]);
   return { context, probs };
@@ -151,14 +158,23 @@ export function causalAllowed(g: GraphBuilder, past: string, total: string, scop
 }
 
 /** Sinusoidal positions as Marian uses them: sin in the first half of the features, cos in the second. */
-export function sinusoidalPositions(g: GraphBuilder, start: string, end: string, dim: number, scope: string): string {
+export function sinusoidalPositions(
+  g: GraphBuilder,
+  start: string,
+  end: string,
+  dim: number,
+  scope: string,
+): string {
   const s = g.op1(scope, 'Cast', [start], { attrs: { to: DataType.FLOAT } });
   const e = g.op1(scope, 'Cast', [end], { attrs: { to: DataType.FLOAT } });
   const pos = g.op1(scope, 'Range', [s, e, g.constF32([1], [])]);
   const col = g.op1(scope, 'Unsqueeze', [pos, g.constI64([1])]);
   const half = dim / 2;
   const invFreq = Array.from({ length: half }, (_, i) => 1 / 10000 ** ((2 * i) / dim));
-  const angles = g.op1(scope, 'Mul', [col, g.tensor(`${scope.slice(1).replaceAll('/', '.')}.inv_freq`, [1, half], invFreq)]);
+  const angles = g.op1(scope, 'Mul', [
+    col,
+    g.tensor(`${scope.slice(1).replaceAll('/', '.')}.inv_freq`, [1, half], invFreq),
+  ]);
   const sin = g.op1(scope, 'Sin', [angles]);
   const cos = g.op1(scope, 'Cos', [angles]);
   return g.op1(scope, 'Concat', [sin, cos], { attrs: { axis: 1 } });

@@ -28,7 +28,15 @@ import {
 } from './layers.js';
 import { tinyMarianTokenizer } from './tokenizers.js';
 
-export const TINY_MARIAN = { hidden: 32, heads: 4, encoderLayers: 2, decoderLayers: 2, ffn: 64, maxPositions: 512, eps: 1e-5 };
+export const TINY_MARIAN = {
+  hidden: 32,
+  heads: 4,
+  encoderLayers: 2,
+  decoderLayers: 2,
+  ffn: 64,
+  maxPositions: 512,
+  eps: 1e-5,
+};
 
 const F = DataType.FLOAT;
 const I64 = DataType.INT64;
@@ -48,7 +56,13 @@ function mha(g: GraphBuilder, x: string, a: Attn): string {
   const { hidden, heads } = TINY_MARIAN;
   const headDim = hidden / heads;
   const proj = (input: string, name: string, std: number) =>
-    linear(g, input, { scope: `${a.scope}/${name}`, param: `${a.param}.${name}`, inDim: hidden, outDim: hidden, std });
+    linear(g, input, {
+      scope: `${a.scope}/${name}`,
+      param: `${a.param}.${name}`,
+      inDim: hidden,
+      outDim: hidden,
+      std,
+    });
   const q = splitHeads(g, proj(x, 'q_proj', 0.3), a.scope, heads, headDim);
   let k = splitHeads(g, proj(a.kvInput, 'k_proj', 0.3), a.scope, heads, headDim);
   let v = splitHeads(g, proj(a.kvInput, 'v_proj', 0.2), a.scope, heads, headDim);
@@ -71,7 +85,15 @@ function residualNorm(
   output?: string,
 ): string {
   const sum = g.op1(scope, 'Add', [x, fx]);
-  return layerNorm(g, sum, `${scope}/${normName}`, `${param}.${normName}`, TINY_MARIAN.hidden, TINY_MARIAN.eps, output);
+  return layerNorm(
+    g,
+    sum,
+    `${scope}/${normName}`,
+    `${param}.${normName}`,
+    TINY_MARIAN.hidden,
+    TINY_MARIAN.eps,
+    output,
+  );
 }
 
 function feedForward(g: GraphBuilder, x: string, scope: string, param: string): string {
@@ -126,7 +148,12 @@ function buildDecoder(rng: Rng, shared: TensorProto, vocabSize: number) {
   const enc = g.input('encoder_hidden_states', F, ['batch_size', 'encoder_sequence_length', c.hidden]);
   for (let i = 0; i < c.decoderLayers; i++) {
     for (const kv of ['key', 'value']) {
-      g.input(`past_key_values.${i}.decoder.${kv}`, F, ['batch_size', c.heads, 'past_decoder_sequence_length', headDim]);
+      g.input(`past_key_values.${i}.decoder.${kv}`, F, [
+        'batch_size',
+        c.heads,
+        'past_decoder_sequence_length',
+        headDim,
+      ]);
     }
   }
   g.output('logits', F, ['batch_size', 'decoder_sequence_length', vocabSize]);
@@ -147,9 +174,20 @@ function buildDecoder(rng: Rng, shared: TensorProto, vocabSize: number) {
       presentK: `present.${i}.decoder.key`,
       presentV: `present.${i}.decoder.value`,
     };
-    const a = mha(g, h, { scope: `${S}/self_attn`, param: `${P}.self_attn`, kvInput: h, mask: { allowed }, cache });
+    const a = mha(g, h, {
+      scope: `${S}/self_attn`,
+      param: `${P}.self_attn`,
+      kvInput: h,
+      mask: { allowed },
+      cache,
+    });
     h = residualNorm(g, h, a, S, 'self_attn_layer_norm', P);
-    const x = mha(g, h, { scope: `${S}/encoder_attn`, param: `${P}.encoder_attn`, kvInput: enc, mask: { additive: crossMask } });
+    const x = mha(g, h, {
+      scope: `${S}/encoder_attn`,
+      param: `${P}.encoder_attn`,
+      kvInput: enc,
+      mask: { additive: crossMask },
+    });
     h = residualNorm(g, h, x, S, 'encoder_attn_layer_norm', P);
     h = residualNorm(g, h, feedForward(g, h, S, P), S, 'final_layer_norm', P);
     g.output(cache.presentK, F, ['batch_size', c.heads, total, headDim]);

@@ -47,15 +47,11 @@ function addedToken(id: number, content: string): Json {
 /** A WordPiece vocabulary: `specials` first (ids 0…), then single characters, words, `##` pieces. */
 function wordPieceVocab(specials: string[]): Record<string, number> {
   const vocab: Record<string, number> = {};
-  const add = (t: string) => {
+  const words = WORDS.split(/\s+/).filter(Boolean);
+  const pieces = [...LETTERS, ...DIGITS, ...SUFFIXES].map((p) => `##${p}`);
+  for (const t of [...specials, ...PUNCTUATION, ...DIGITS, ...LETTERS, ...words, ...pieces]) {
     if (!(t in vocab)) vocab[t] = Object.keys(vocab).length;
-  };
-  specials.forEach(add);
-  [...PUNCTUATION, ...DIGITS, ...LETTERS].forEach(add);
-  WORDS.split(/\s+/)
-    .filter(Boolean)
-    .forEach(add);
-  [...LETTERS, ...DIGITS, ...SUFFIXES].forEach((p) => add(`##${p}`));
+  }
   return vocab;
 }
 

@@ -20,7 +20,10 @@ function smallGraph(): ModelProto {
   return makeModel({
     name: 'small',
     input: [valueInfo('x', DataType.FLOAT, ['batch', 'seq', 16]), valueInfo('ids', DataType.INT64, ['n'])],
-    output: [valueInfo('y', DataType.FLOAT, ['batch', 'seq', 8]), valueInfo('rows', DataType.FLOAT, ['n', 24])],
+    output: [
+      valueInfo('y', DataType.FLOAT, ['batch', 'seq', 8]),
+      valueInfo('rows', DataType.FLOAT, ['n', 24]),
+    ],
     initializer: [w('W1', 16, 24), w('W2', 24, 8), w('W3', 24, 8), tensorI64('perm', [3], [0, 2, 1])],
     node: [
       node('MatMul', ['x', 'W1'], ['h'], {}, '/fc1/MatMul'),
@@ -52,7 +55,8 @@ async function run(ort: Ort, model: ModelProto) {
   return { y: out.y.data as Float32Array, rows: out.rows.data as Float32Array };
 }
 
-const maxDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+const maxDiff = (a: Float32Array, b: Float32Array) =>
+  a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
 
 describe('quantizeDynamic', () => {
   beforeAll(() => {
@@ -73,7 +77,9 @@ describe('quantizeDynamic', () => {
     // Float MatMul kept where B is computed; Softmax and Gather untouched.
     expect(byName.get('/gram/MatMul')?.opType).toBe('MatMul');
     const encodeNode = (n: NodeProto | undefined) => onnx.NodeProto.encode(n!).finish();
-    expect(encodeNode(byName.get('/Softmax'))).toEqual(encodeNode(float.graph!.node!.find((n) => n.name === '/Softmax')));
+    expect(encodeNode(byName.get('/Softmax'))).toEqual(
+      encodeNode(float.graph!.node!.find((n) => n.name === '/Softmax')),
+    );
     expect(byName.get('/Gather')?.input).toEqual(['W1', 'ids']);
     // One DynamicQuantizeLinear per activation: r feeds both fc2 and fc3.
     const dql = g.node!.filter((n) => n.opType === 'DynamicQuantizeLinear');

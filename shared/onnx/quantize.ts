@@ -14,7 +14,14 @@
  * int16 saturation (VPMADDUBSW) that onnxruntime's docs warn about for int8 weights.
  */
 import { node, tensorF32, tensorI8, tensorU8 } from './builder.js';
-import { DataType, decodeModel, encodeModel, type ModelProto, type NodeProto, type TensorProto } from './proto.js';
+import {
+  DataType,
+  decodeModel,
+  encodeModel,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+} from './proto.js';
 import { readFloat32, tensorDims } from './tensor-data.js';
 
 export interface QuantizeOptions {
@@ -62,7 +69,11 @@ export function quantizeWeight(w: TensorProto, opts: QuantizeOptions = {}): Quan
   const u8 = (opts.weightType ?? 'uint8') === 'uint8';
   return {
     q: u8
-      ? tensorU8(`${name}_quantized`, [K, N], Uint8Array.from(values, (v) => v + 128))
+      ? tensorU8(
+          `${name}_quantized`,
+          [K, N],
+          Uint8Array.from(values, (v) => v + 128),
+        )
       : tensorI8(`${name}_quantized`, [K, N], Int8Array.from(values)),
     scale: tensorF32(`${name}_scale`, zpDims, scales),
     zeroPoint: u8
@@ -75,7 +86,8 @@ export function quantizeDynamic(model: ModelProto, opts: QuantizeOptions = {}): 
   const out = decodeModel(encodeModel(model)); // deep copy: the input model stays untouched
   const graph = out.graph!;
   const opset = (out.opsetImport ?? []).find((o) => !o.domain)?.version ?? 0;
-  if (Number(opset) < 11) throw new Error(`quantizeDynamic needs opset >= 11 (DynamicQuantizeLinear), model has ${opset}`);
+  if (Number(opset) < 11)
+    throw new Error(`quantizeDynamic needs opset >= 11 (DynamicQuantizeLinear), model has ${opset}`);
 
   const inits = new Map((graph.initializer ?? []).map((t) => [t.name!, t]));
   const exclude = new Set(opts.exclude ?? []);
@@ -120,7 +132,13 @@ export function quantizeDynamic(model: ModelProto, opts: QuantizeOptions = {}): 
     }
     const [aq, as, az] = qa;
     nodes.push(
-      node('MatMulInteger', [aq, qw.q.name!, az, qw.zeroPoint.name!], [`${y}_quantized`], {}, `${name}_quant`),
+      node(
+        'MatMulInteger',
+        [aq, qw.q.name!, az, qw.zeroPoint.name!],
+        [`${y}_quantized`],
+        {},
+        `${name}_quant`,
+      ),
       node('Cast', [`${y}_quantized`], [`${y}_quantized_cast`], { to: DataType.FLOAT }, `${name}_quant_cast`),
       node('Mul', [as, qw.scale.name!], [`${y}_scales`], {}, `${name}_quant_scales_mul`),
       node('Mul', [`${y}_quantized_cast`, `${y}_scales`], [y], {}, `${name}_quant_output_mul`),

@@ -25,7 +25,12 @@ export async function ensureWidgetBuilt(): Promise<void> {
     statSync(join(REPO, 'vite.config.ts')).mtimeMs,
   );
   const iife = BUNDLE.replace(/\.js$/, '.iife.js');
-  if (existsSync(BUNDLE) && existsSync(iife) && Math.min(statSync(BUNDLE).mtimeMs, statSync(iife).mtimeMs) > sources) return;
+  if (
+    existsSync(BUNDLE) &&
+    existsSync(iife) &&
+    Math.min(statSync(BUNDLE).mtimeMs, statSync(iife).mtimeMs) > sources
+  )
+    return;
   await build({ root: REPO, configFile: join(REPO, 'vite.config.ts'), logLevel: 'warn' });
 }
 

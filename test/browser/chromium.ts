@@ -105,9 +105,15 @@ function pageHtml(body: string, iife = false): string {
 }
 
 /** Fulfils `${base}/**` from the mounts above plus the given in-memory pages. */
-export async function serveFromDisk(page: Page, base: string, pages: Record<string, string> = {}): Promise<void> {
+export async function serveFromDisk(
+  page: Page,
+  base: string,
+  pages: Record<string, string> = {},
+): Promise<void> {
   await page.route(`${base}/**`, async (route) => {
-    const path = decodeURIComponent(new URL(route.request().url()).pathname.slice(new URL(base).pathname.length));
+    const path = decodeURIComponent(
+      new URL(route.request().url()).pathname.slice(new URL(base).pathname.length),
+    );
     const rel = path.replace(/^\/?/, '/');
     if (pages[rel] !== undefined) return route.fulfill({ body: pages[rel], contentType: TYPES['.html'] });
     for (const [prefix, dir] of MOUNTS) {

@@ -62,7 +62,8 @@ export function expectedLabels(doc: Doc, group: Group): { rows: string[]; cols: 
   const show = (t: { text: string }) => t.text.replace(/^[Ġ▁]/, '·') || '∅';
   const input = doc.input.tokens.map(show);
   const output = (doc.output?.tokens ?? []).map(show);
-  const decoderSide = group === 'cross' || (group === 'decoder-self' && doc.model.family === 'encoder-decoder');
+  const decoderSide =
+    group === 'cross' || (group === 'decoder-self' && doc.model.family === 'encoder-decoder');
   const rows = decoderSide ? output : input;
   return { rows, cols: group === 'cross' ? input : rows };
 }

@@ -19,13 +19,21 @@ export interface GridState {
 
 /** Waits until the element (first match of `sel`) shows its grid. */
 export async function waitForGrid(page: Page, sel = 'attn-heatmap'): Promise<void> {
-  await page.waitForFunction((s) => !!document.querySelector(s)?.shadowRoot?.querySelector('table[role=grid]'), sel, {
-    timeout: 20_000,
-  });
+  await page.waitForFunction(
+    (s) => !!document.querySelector(s)?.shadowRoot?.querySelector('table[role=grid]'),
+    sel,
+    {
+      timeout: 20_000,
+    },
+  );
 }
 
 /** Waits for a message (role status/alert) and returns its text. */
-export async function waitForMessage(page: Page, role: 'alert' | 'status', sel = 'attn-heatmap'): Promise<string> {
+export async function waitForMessage(
+  page: Page,
+  role: 'alert' | 'status',
+  sel = 'attn-heatmap',
+): Promise<string> {
   const h = await page.waitForFunction(
     ([s, r]) => document.querySelector(s)?.shadowRoot?.querySelector(`[role=${r}]`)?.textContent,
     [sel, role] as const,
@@ -45,11 +53,20 @@ export async function readGrid(page: Page, sel = 'attn-heatmap'): Promise<GridSt
       rows: body.map((tr) => tr.cells[0].textContent ?? ''),
       cols: cells(table.tHead!.rows[0]).map((th) => th.textContent ?? ''),
       values: body.map((tr) => cells(tr).map((td) => Number(td.getAttribute('aria-label')))),
-      fills: body.map((tr) => cells(tr).map((td) => Number.parseFloat((td as HTMLElement).style.getPropertyValue('--w')))),
-      selects: Object.fromEntries(
-        [...root.querySelectorAll('select')].map((x) => [x.name, { value: x.value, options: [...x.options].map((o) => o.value) }]),
+      fills: body.map((tr) =>
+        cells(tr).map((td) => Number.parseFloat((td as HTMLElement).style.getPropertyValue('--w'))),
       ),
-      attrs: { group: host.getAttribute('group'), layer: host.getAttribute('layer'), head: host.getAttribute('head') },
+      selects: Object.fromEntries(
+        [...root.querySelectorAll('select')].map((x) => [
+          x.name,
+          { value: x.value, options: [...x.options].map((o) => o.value) },
+        ]),
+      ),
+      attrs: {
+        group: host.getAttribute('group'),
+        layer: host.getAttribute('layer'),
+        head: host.getAttribute('head'),
+      },
       tabStops: table.querySelectorAll('[tabindex="0"]').length,
       caption: table.getAttribute('aria-label'),
     };
