@@ -207,3 +207,52 @@ describe('schema and OpenAPI', () => {
     );
   });
 });
+
+describe('POST /v1/attention, analyses', () => {
+  it('adds rollout and flow entries per layer, per-head summaries, and keeps rows stochastic', async () => {
+    const { status, body } = await post('/v1/attention', {
+      model: 'tiny-bert',
+      text: 'a small test',
+      analyses: ['rollout', 'flow'],
+    });
+    expect(status).toBe(200);
+    const doc = ExplanationDocument.parse(body);
+    for (const derived of ['rollout', 'flow'] as const) {
+      const entries = doc.attention!.filter((e) => e.derived === derived);
+      expect(entries.map((e) => e.layer)).toEqual([0, 1]);
+    }
+    const rollout = doc.attention!.find((e) => e.derived === 'rollout')!;
+    for (const row of (rollout.data as number[][][])[0])
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(doc.head_stats).toHaveLength(doc.model.layers * doc.model.heads);
+  });
+
+  it('reads an alignment from cross-attention and scores it against a gold alignment', async () => {
+    const { status, body } = await post('/v1/attention', {
+      model: 'tiny-marian',
+      text: 'the red house',
+      target_text: 'la casa roja',
+      gold_alignment: [
+        [1, 0],
+        [2, 2],
+      ],
+    });
+    expect(status).toBe(200);
+    const doc = ExplanationDocument.parse(body);
+    expect(doc.alignment!.map((a) => a.layer)).toEqual([0, 1, 'mean']);
+    for (const a of doc.alignment!) {
+      expect(a.aer).toBeGreaterThanOrEqual(0);
+      expect(a.aer).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('refuses flow past its token limit before model work', async () => {
+    const { status, body } = await post('/v1/attention', {
+      model: 'tiny-bert',
+      text: 'word '.repeat(40),
+      analyses: ['flow'],
+    });
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('too_many_tokens');
+  });
+});

@@ -40,12 +40,18 @@ export function validationError(error: z.ZodError): ApiError {
   return new ApiError(400, codeFor(issue), `${where}: ${issue.message}`);
 }
 
+/** Errors the core raises with a code, and the status each maps to. */
+const CORE_ERRORS: Record<string, ContentfulStatusCode> = {
+  attention_not_exposable: 422,
+  unsupported_model_input: 422,
+  flow_too_large: 400,
+};
+
 export function onError(err: Error, c: Context): Response {
   if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
   const code = (err as { code?: unknown }).code;
-  if (code === 'attention_not_exposable' || code === 'unsupported_model_input') {
-    return c.json(errorBody(code, err.message), 422);
-  }
+  if (typeof code === 'string' && code in CORE_ERRORS)
+    return c.json(errorBody(code, err.message), CORE_ERRORS[code]);
   console.error('unhandled error', err);
   return c.json(errorBody('internal_error', 'the server failed to handle this request'), 500);
 }

@@ -8,7 +8,10 @@ export interface Column {
 }
 
 /** A Markdown (GFM) table, padded so it also reads well as plain text. */
-export function markdownTable(columns: readonly (Column | string)[], rows: readonly (readonly string[])[]): string {
+export function markdownTable(
+  columns: readonly (Column | string)[],
+  rows: readonly (readonly string[])[],
+): string {
   const cols = columns.map((c) => (typeof c === 'string' ? { title: c } : c));
   const widths = cols.map((c, i) => Math.max(3, c.title.length, ...rows.map((r) => (r[i] ?? '').length)));
   const cell = (s: string, i: number) =>

@@ -53,7 +53,11 @@ async function sample(task: Task, reps: number): Promise<number> {
 }
 
 /** Times A and B interleaved; the ratio is B ÷ A. */
-export async function interleaved(a: Task, b: Task, options: Partial<InterleaveOptions> = {}): Promise<PairedTiming> {
+export async function interleaved(
+  a: Task,
+  b: Task,
+  options: Partial<InterleaveOptions> = {},
+): Promise<PairedTiming> {
   const o = { ...DEFAULT_INTERLEAVE, ...options };
   const warm: number[] = [];
   for (let i = 0; i < o.warmup; i++) {

@@ -12,7 +12,6 @@ import {
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { valueInfo } from '../../shared/onnx/builder.js';
 import { DataType, decodeModel, encodeModel } from '../../shared/onnx/proto.js';
 import { Rng } from '../../shared/util/random.js';
 import {
@@ -28,13 +27,14 @@ type T = ortNode.Tensor;
 type Feeds = Record<string, T>;
 
 /**
- * int8 tolerance: max |logit_int8 − logit_fp32| over a run's outputs, divided by the range (max − min)
- * of its fp32 logits. Worst measured over 30 random inputs (per-tensor uint8 weights, dynamic uint8
- * activations): tiny-bert 0.062 (0.19 absolute on ranges of 2.4–9.3), tiny-gpt2 0.074, tiny-marian 0.018;
- * typically 0.01–0.03. The error comes from the activations' per-tensor quantization before the
- * deliberately sharp Q·K products, not from the weights (per-column weights do not reduce it).
+ * int8 tolerance: max |logit_int8 − logit_fp32| divided by the range (max − min) of the fp32 logits,
+ * both taken over all logits of a set of runs. Measured on 20 random inputs (per-tensor uint8 weights,
+ * dynamic uint8 activations): tiny-bert 0.019 (0.145 absolute, range 7.7), tiny-gpt2 0.028 (0.135,
+ * range 4.9), tiny-marian 0.019 (0.073, range 3.9). Most of the error comes from the activations'
+ * per-tensor quantization ahead of the deliberately sharp Q·K products; per-column weights do not
+ * reduce it. A single 3-logit BERT run can see up to ~0.15 of its own (small) range.
  */
-const INT8_REL_TOL = 0.1;
+const INT8_REL_TOL = 0.05;
 
 const bert = buildTinyBert();
 const gpt2 = buildTinyGpt2();
@@ -50,7 +50,9 @@ const f32 = (t: T) => t.data as Float32Array;
 /** A copy of the model that also outputs the given tensors (e.g. Softmax outputs). */
 function exposing(model: Uint8Array, names: string[]): Uint8Array {
   const m = decodeModel(model);
-  for (const n of names) m.graph!.output!.push(valueInfo(n, DataType.FLOAT, []));
+  // No shape: rank and sizes are whatever the node produces.
+  for (const n of names)
+    m.graph!.output!.push({ name: n, type: { tensorType: { elemType: DataType.FLOAT } } });
   return encodeModel(m);
 }
 
@@ -167,6 +169,28 @@ describe('determinism', () => {
         expect(sameBytes(again.files[path], content)).toBe(true);
     }
     expect(sameBytes(buildTinyBert(99).files['onnx/model.onnx'], bert.files['onnx/model.onnx'])).toBe(false);
+  });
+
+  it('int8 files keep the float graph inputs, outputs and Softmax nodes', () => {
+    const summary = (b: Uint8Array) => {
+      const g = decodeModel(b).graph!;
+      return {
+        inputs: g.input!.map((v) => v.name),
+        outputs: g.output!.map((v) => v.name),
+        softmax: g.node!.filter((n) => n.opType === 'Softmax').map((n) => `${n.name}:${n.input}`),
+        floatMatMulsOnWeights: g.node!.filter(
+          (n) => n.opType === 'MatMul' && g.initializer!.some((t) => t.name === n.input![1]),
+        ).length,
+      };
+    };
+    for (const m of [bert, gpt2, marian]) {
+      for (const path of Object.keys(m.files).filter((p) => p.endsWith('_quantized.onnx'))) {
+        const q = summary(bytes(m, path));
+        const f = summary(bytes(m, path.replace('_quantized', '')));
+        expect(q.floatMatMulsOnWeights).toBe(0);
+        expect({ ...q, floatMatMulsOnWeights: 0 }).toEqual({ ...f, floatMatMulsOnWeights: 0 });
+      }
+    }
   });
 
   it('files stay small', () => {
@@ -365,30 +389,36 @@ describe('int8 vs fp32 on random inputs', () => {
     const [gf, gq] = await open(gpt2, 'model');
     const [ef, eq] = await open(marian, 'encoder_model');
     const [df, dq] = await open(marian, 'decoder_model');
-    for (let trial = 0; trial < 10; trial++) {
+    // All logits of the 20 runs, fp32 and int8, per model: the tolerance is relative to their range.
+    const got = { bert: [[], []], gpt2: [[], []], marian: [[], []] } as Record<string, [number[], number[]]>;
+    const collect = (id: string, fp: T, q: T) => {
+      got[id][0].push(...f32(fp));
+      got[id][1].push(...f32(q));
+    };
+    for (let trial = 0; trial < 20; trial++) {
       const ids = [sample(Math.min(vocab(bert), vocab(gpt2), vocab(marian)))];
       const ones = [ids[0].map(() => 1)];
+      const cls = [[2, ...ids[0], 3]]; // BERT sees [CLS] … [SEP], as its tokenizer makes it
       const fb = {
-        input_ids: i64(ortNode, ids),
-        attention_mask: i64(ortNode, ones),
-        token_type_ids: i64(ortNode, [ids[0].map(() => 0)]),
+        input_ids: i64(ortNode, cls),
+        attention_mask: i64(ortNode, [cls[0].map(() => 1)]),
+        token_type_ids: i64(ortNode, [cls[0].map(() => 0)]),
       };
-      expect(relErr(f32((await bq.run(fb)).logits), f32((await bf.run(fb)).logits))).toBeLessThan(
-        INT8_REL_TOL,
-      );
+      collect('bert', (await bf.run(fb)).logits, (await bq.run(fb)).logits);
       const fg = gpt2Feeds(ortNode, ids, ones);
-      expect(relErr(f32((await gq.run(fg)).logits), f32((await gf.run(fg)).logits))).toBeLessThan(
-        INT8_REL_TOL,
-      );
+      collect('gpt2', (await gf.run(fg)).logits, (await gq.run(fg)).logits);
       const fe = { input_ids: i64(ortNode, ids), attention_mask: i64(ortNode, ones) };
       const tgt = [[0, ...sample(vocab(marian)).slice(0, 4)]];
-      const lf = (
-        await df.run(decoderFeeds(ortNode, tgt, fe.attention_mask, (await ef.run(fe)).last_hidden_state))
-      ).logits;
-      const lq = (
-        await dq.run(decoderFeeds(ortNode, tgt, fe.attention_mask, (await eq.run(fe)).last_hidden_state))
-      ).logits;
-      expect(relErr(f32(lq), f32(lf))).toBeLessThan(INT8_REL_TOL);
+      const encF = (await ef.run(fe)).last_hidden_state;
+      const encQ = (await eq.run(fe)).last_hidden_state;
+      collect(
+        'marian',
+        (await df.run(decoderFeeds(ortNode, tgt, fe.attention_mask, encF))).logits,
+        (await dq.run(decoderFeeds(ortNode, tgt, fe.attention_mask, encQ))).logits,
+      );
+    }
+    for (const [fp, q] of Object.values(got)) {
+      expect(relErr(Float32Array.from(q), Float32Array.from(fp))).toBeLessThan(INT8_REL_TOL);
     }
   });
 });
@@ -400,14 +430,38 @@ describe('int8 models in onnxruntime-web (wasm)', () => {
 
   it('run and agree with onnxruntime-node', async () => {
     const web = ortWeb as unknown as Ort;
+    const encoderStates = (ort: Ort) =>
+      new ort.Tensor('float32', new Rng(1).normals(2 * 5 * 32, 1), [2, 5, 32]);
     const cases: [Uint8Array, (ort: Ort) => Feeds][] = [
       [bytes(bert, 'onnx/model_quantized.onnx'), bertFeeds],
       [bytes(gpt2, 'onnx/model_quantized.onnx'), (ort) => gpt2Feeds(ort, [[39, 68, 288]], [[1, 1, 1]])],
+      [
+        bytes(marian, 'onnx/encoder_model_quantized.onnx'),
+        (ort) => ({ input_ids: i64(ort, [[50, 60, 1]]), attention_mask: i64(ort, [[1, 1, 1]]) }),
+      ],
+      [
+        bytes(marian, 'onnx/decoder_model_quantized.onnx'),
+        (ort) =>
+          decoderFeeds(
+            ort,
+            [
+              [0, 70],
+              [0, 80],
+            ],
+            i64(ort, [
+              [1, 1, 1, 1, 1],
+              [1, 1, 1, 0, 0],
+            ]),
+            encoderStates(ort),
+          ),
+      ],
     ];
     for (const [model, feeds] of cases) {
-      const a = await (await session(ortNode, model)).run(feeds(ortNode));
+      const node = await session(ortNode, model);
+      const a = await node.run(feeds(ortNode));
       const b = await (await session(web, model)).run(feeds(web));
-      expect(maxAbsDiff(f32(b.logits), f32(a.logits))).toBeLessThan(1e-3);
+      const out = node.outputNames[0];
+      expect(maxAbsDiff(f32(b[out]), f32(a[out]))).toBeLessThan(1e-3);
     }
   });
 });
@@ -454,7 +508,11 @@ describe('in @huggingface/transformers (offline)', () => {
       const model = await AutoModelForSequenceClassification.from_pretrained('tiny-bert', { dtype });
       const out = await model(await tok(sentences.slice(0, 2), { padding: true }));
       expect(out.logits.dims).toEqual([2, 3]);
-      expect(model.config.id2label).toEqual({ 0: 'negative', 1: 'neutral', 2: 'positive' });
+      expect((model.config as unknown as { id2label: unknown }).id2label).toEqual({
+        0: 'negative',
+        1: 'neutral',
+        2: 'positive',
+      });
     });
 
     it(`tiny-gpt2 generates greedily with its cache (${dtype})`, async () => {

@@ -7,6 +7,7 @@
  * one decoder graph, with `past_key_values.{i}.decoder.*` inputs, serves as both `decoder_model` and
  * `decoder_model_merged`; the cross-attention K/V are recomputed from `encoder_hidden_states` each step.
  */
+import { tensorF32 } from '../../shared/onnx/builder.js';
 import type { TensorProto } from '../../shared/onnx/proto.js';
 import { DataType, encodeModel } from '../../shared/onnx/proto.js';
 import { quantizeDynamic } from '../../shared/onnx/quantize.js';
@@ -207,9 +208,11 @@ export function buildTinyMarian(seed = 3): ModelFiles {
   const tok = tinyMarianTokenizer();
   const rng = new Rng(seed);
   // Drawn once and put in both graphs: encoder, decoder and LM head share one embedding.
-  const shared = new GraphBuilder('shared', rng);
-  shared.param('model.shared.weight', [tok.vocabSize, c.hidden], 0.1);
-  const sharedW = shared.initializers[0];
+  const sharedW = tensorF32(
+    'model.shared.weight',
+    [tok.vocabSize, c.hidden],
+    rng.normals(tok.vocabSize * c.hidden, 0.1),
+  );
   const encoder = buildEncoder(rng, sharedW);
   const decoder = buildDecoder(rng, sharedW, tok.vocabSize);
   const pad = tok.special['<pad>'];

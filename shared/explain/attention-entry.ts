@@ -1,16 +1,13 @@
 /**
- * Turns one exposed attention tensor into a document entry: head selection, the head mean, and the
- * two encodings (`f32` nested arrays; `u8` one byte per weight, p = byte/255, base64).
+ * Turns attention matrices into a document entry in one of two encodings: `f32` nested arrays
+ * [head][row][col], or `u8` one byte per weight (p = byte/255), base64.
  */
-
 import type { AttentionTensor } from '../runtime/forward.js';
 import type { AttentionEntry } from '../schema/document.js';
+import { aggregateHeads, type HeadAggregate } from './attention-heads.js';
+import { headsOf, type Matrix } from './matrix.js';
 
-export interface EntryOptions {
-  heads?: number[];
-  aggregate: 'none' | 'mean';
-  encoding: 'f32' | 'u8';
-}
+export type Encoding = 'f32' | 'u8';
 
 export function toBase64(bytes: Uint8Array): string {
   let s = '';
@@ -28,51 +25,50 @@ export function shortestFloat32(x: number): number {
   return Number(x.toPrecision(9));
 }
 
-/** The selected heads' matrices, [head][row*cols+col], averaged into one when aggregating. */
-export function selectHeads(
-  t: AttentionTensor,
-  opts: Pick<EntryOptions, 'heads' | 'aggregate'>,
-): Float32Array[] {
+export function encodeMatrices(mats: Matrix[], encoding: Encoding): AttentionEntry['data'] {
+  if (encoding === 'u8') {
+    const size = mats[0].rows * mats[0].cols;
+    const bytes = new Uint8Array(mats.length * size);
+    mats.forEach((m, k) => {
+      for (let i = 0; i < size; i++)
+        bytes[k * size + i] = Math.round(Math.min(1, Math.max(0, m.data[i])) * 255);
+    });
+    return toBase64(bytes);
+  }
+  return mats.map((m) =>
+    Array.from({ length: m.rows }, (_, r) =>
+      Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols), (p) => shortestFloat32(p)),
+    ),
+  );
+}
+
+export interface EntryOptions {
+  heads?: number[];
+  aggregate: 'none' | HeadAggregate;
+  encoding: Encoding;
+}
+
+/** The selected heads' matrices, or their mean or max as one matrix. */
+export function selectHeads(t: AttentionTensor, opts: Pick<EntryOptions, 'heads' | 'aggregate'>): Matrix[] {
   const [, h, rows, cols] = t.tensor.dims;
-  const data = t.tensor.data as Float32Array;
-  const size = rows * cols;
-  const ids = opts.heads ?? Array.from({ length: h }, (_, i) => i);
-  const mats = ids.map((id) => data.subarray(id * size, (id + 1) * size));
-  if (opts.aggregate !== 'mean') return mats;
-  const mean = new Float32Array(size);
-  for (const m of mats) for (let i = 0; i < size; i++) mean[i] += m[i] / mats.length;
-  return [mean];
+  const all = headsOf(t.tensor.data as Float32Array, h, rows, cols);
+  const mats = opts.heads ? opts.heads.map((i) => all[i]) : all;
+  return opts.aggregate === 'none' ? mats : [aggregateHeads(mats, opts.aggregate)];
 }
 
 export function attentionEntry(t: AttentionTensor, opts: EntryOptions): AttentionEntry {
   const [, h, rows, cols] = t.tensor.dims;
-  const headIds = opts.heads ?? Array.from({ length: h }, (_, i) => i);
   const mats = selectHeads(t, opts);
-  let data: AttentionEntry['data'];
-  if (opts.encoding === 'u8') {
-    const bytes = new Uint8Array(mats.length * rows * cols);
-    mats.forEach((m, k) => {
-      for (let i = 0; i < m.length; i++)
-        bytes[k * m.length + i] = Math.round(Math.min(1, Math.max(0, m[i])) * 255);
-    });
-    data = toBase64(bytes);
-  } else {
-    data = mats.map((m) =>
-      Array.from({ length: rows }, (_, r) =>
-        Array.from(m.subarray(r * cols, (r + 1) * cols), shortestFloat32),
-      ),
-    );
-  }
   return {
     kind: t.info.kind,
     stack: t.info.stack,
     layer: t.info.layer,
     heads: mats.length,
-    head_ids: headIds,
-    ...(opts.aggregate === 'mean' ? { aggregate: 'mean' as const } : {}),
+    head_ids: opts.heads ?? Array.from({ length: h }, (_, i) => i),
+    ...(opts.aggregate !== 'none' ? { aggregate: opts.aggregate } : {}),
     rows,
     cols,
     encoding: opts.encoding,
-    data,
+    data: encodeMatrices(mats, opts.encoding),
   };
 }

@@ -42,9 +42,17 @@ export const AttentionEntry = z.object({
     .optional()
     .describe('the model heads data holds (or averages), in order'),
   aggregate: z
-    .enum(['mean'])
+    .enum(['mean', 'max'])
     .optional()
-    .describe('present when data holds one matrix averaged over head_ids'),
+    .describe(
+      'present when data holds one matrix combining head_ids (max: element-wise max, rows renormalised)',
+    ),
+  derived: z
+    .enum(['rollout', 'flow'])
+    .optional()
+    .describe(
+      'attention rollout or flow (Abnar & Zuidema 2020) up to and including this layer, heads averaged',
+    ),
   rows: z.number().int().describe('query positions'),
   cols: z.number().int().describe('key positions'),
   encoding: z.enum(['f32', 'u8']),
@@ -69,12 +77,31 @@ export const SaliencyEntry = z.object({
   checks: z.record(z.string(), z.number()).optional(),
 });
 
+export const HeadStats = z.object({
+  kind: AttentionKind,
+  stack: AttentionStack,
+  layer: z.number().int(),
+  head: z.number().int(),
+  entropy: z.number().describe('mean row entropy in nats'),
+  diagonal_distance: z.number().describe('mean over rows of Σ p·|row − col|'),
+});
+
+export const Alignment = z.object({
+  layer: z
+    .union([z.number().int(), z.literal('mean')])
+    .describe('cross-attention layer, or the mean over layers'),
+  links: z.array(z.tuple([z.number().int(), z.number().int()])).describe('[output token, input token] pairs'),
+  aer: z.number().optional().describe('alignment error rate against the gold alignment, when one was given'),
+});
+
 export const ExplanationDocument = z.object({
   schema: z.literal(SCHEMA_ID),
   model: ModelInfo,
   input: TokenizedText,
   output: OutputInfo.optional(),
   attention: z.array(AttentionEntry).optional(),
+  head_stats: z.array(HeadStats).optional(),
+  alignment: z.array(Alignment).optional(),
   saliency: z.array(SaliencyEntry).optional(),
   probe: z.record(z.string(), z.unknown()).optional(),
   metrics: z.record(z.string(), z.unknown()).optional(),

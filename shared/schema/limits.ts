@@ -10,3 +10,6 @@ export const LIMITS = {
   max_new_tokens: 64,
 } as const;
 export type Limits = typeof LIMITS;
+
+/** Tokens past which attention flow (n² exact max-flow problems) is refused. */
+export const FLOW_MAX_TOKENS = 32;

@@ -1,6 +1,6 @@
 /** API request bodies (zod), shared by the worker, the widget and the CLI. */
 import { z } from 'zod';
-import { LIMITS } from './limits.js';
+import { FLOW_MAX_TOKENS, LIMITS } from './limits.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -20,7 +20,22 @@ export const AttentionRequest = z
     layers: z.array(Index).min(1).max(256).optional().describe('layers to return (default: all)'),
     heads: z.array(Index).min(1).max(256).optional().describe('heads to return (default: all)'),
     encoding: z.enum(['f32', 'u8']).default('f32').describe('u8: one byte per weight, p = byte/255'),
-    aggregate: z.enum(['none', 'mean']).default('none').describe('mean: average the selected heads into one'),
+    aggregate: z
+      .enum(['none', 'mean', 'max'])
+      .default('none')
+      .describe('combine the selected heads into one matrix: their mean, or their element-wise max'),
+    analyses: z
+      .array(z.enum(['rollout', 'flow']))
+      .max(2)
+      .optional()
+      .describe(
+        `further entries per self-attention stack: rollout, and flow (up to ${FLOW_MAX_TOKENS} tokens)`,
+      ),
+    gold_alignment: z
+      .array(z.tuple([Index, Index]))
+      .max(4096)
+      .optional()
+      .describe('encoder-decoder: [output token, input token] pairs; the alignment error rate is reported'),
     target_text: Text.optional().describe('encoder-decoder: decode this text (forced decoding)'),
     generate: z
       .object({ max_new_tokens: z.number().int().min(1).max(LIMITS.max_new_tokens) })

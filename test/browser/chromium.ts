@@ -25,6 +25,9 @@ const MOUNTS: [string, string][] = [
   ['/site/', 'site'],
 ];
 
+/** The demo page at `/`, as the worker serves it. */
+const SITE_PAGES: Record<string, string> = { '/': 'site/index.html', '/index.html': 'site/index.html' };
+
 export interface Browser {
   context: BrowserContext;
   /** Opens a page whose body is `body`, with the ES bundle loaded; see OpenOptions. */
@@ -37,9 +40,13 @@ export interface OpenOptions {
   /** where the page and bundle are served from (default http://widget.test); used to be same-origin with an API */
   base?: string;
   /** extra routes, e.g. a mocked API, installed before the page loads */
-  setup?(page: Page): Promise<void>;
+  setup?(page: Page): Promise<unknown>;
   /** load the IIFE build with a classic script instead of the ES module */
   iife?: boolean;
+  /** open this path under base (e.g. the demo page at `/`) instead of a page made from `body` */
+  path?: string;
+  /** let requests under base that match no file through to the network (a real API on that origin) */
+  passthrough?: boolean;
 }
 
 export interface TestPage {
@@ -83,8 +90,9 @@ export async function launchChromium(): Promise<Browser> {
         void d.dismiss();
       });
       if (opts.colorScheme) await page.emulateMedia({ colorScheme: opts.colorScheme });
-      const name = `/page-${++n}.html`;
-      await serveFromDisk(page, base, { [name]: pageHtml(body, opts.iife) });
+      const name = opts.path ?? `/page-${++n}.html`;
+      const pages = opts.path ? {} : { [name]: pageHtml(body, opts.iife) };
+      await serveFromDisk(page, base, pages, opts.passthrough);
       await opts.setup?.(page);
       await page.goto(base + name);
       return { page, errors, dialogs };
@@ -104,22 +112,27 @@ function pageHtml(body: string, iife = false): string {
 <style>body{margin:0;padding:16px;font:14px system-ui}</style></head><body>${body}</body></html>`;
 }
 
-/** Fulfils `${base}/**` from the mounts above plus the given in-memory pages. */
+/**
+ * Fulfils `${base}/**` from the mounts above plus the given in-memory pages; the rest 404s, or with
+ * `passthrough` goes on to the network (so /v1/* reaches a real API on the same origin).
+ */
 export async function serveFromDisk(
   page: Page,
   base: string,
   pages: Record<string, string> = {},
+  passthrough = false,
 ): Promise<void> {
+  const prefix = new URL(base).pathname.replace(/\/$/, '');
   await page.route(`${base}/**`, async (route) => {
-    const path = decodeURIComponent(
-      new URL(route.request().url()).pathname.slice(new URL(base).pathname.length),
-    );
-    const rel = path.replace(/^\/?/, '/');
+    const rel = decodeURIComponent(new URL(route.request().url()).pathname).slice(prefix.length) || '/';
     if (pages[rel] !== undefined) return route.fulfill({ body: pages[rel], contentType: TYPES['.html'] });
-    for (const [prefix, dir] of MOUNTS) {
-      if (!rel.startsWith(prefix)) continue;
-      const file = normalize(join(REPO, dir, rel.slice(prefix.length)));
-      if (!file.startsWith(join(REPO, dir))) break;
+    if (SITE_PAGES[rel])
+      return route.fulfill({ path: join(REPO, SITE_PAGES[rel]), contentType: TYPES['.html'] });
+    for (const [mount, dir] of MOUNTS) {
+      if (!rel.startsWith(mount)) continue;
+      const root = join(REPO, dir);
+      const file = normalize(join(root, rel.slice(mount.length)));
+      if (!file.startsWith(root)) break;
       try {
         const body = readFileSync(file);
         return route.fulfill({ body, contentType: TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -127,6 +140,7 @@ export async function serveFromDisk(
         break;
       }
     }
+    if (passthrough) return route.continue();
     return route.fulfill({ status: 404, contentType: 'text/plain', body: `not found: ${rel}` });
   });
 }

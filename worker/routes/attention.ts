@@ -1,6 +1,7 @@
 /** POST /v1/attention: every layer and head of a model's attention on a text. */
 import { Hono } from 'hono';
 import { explainAttention } from '../../shared/explain/attention.js';
+import { FLOW_MAX_TOKENS } from '../../shared/schema/limits.js';
 import { AttentionRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
 import type { AppEnv } from '../env.js';
@@ -40,9 +41,21 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   if (req.target_text !== undefined && req.generate) {
     throw new ApiError(400, 'invalid_request', 'give either target_text or generate, not both');
   }
+  if (req.gold_alignment && family !== 'encoder-decoder') {
+    throw new ApiError(
+      400,
+      'target_not_supported',
+      `gold_alignment applies to encoder-decoder models; ${req.model} is an ${family} model`,
+    );
+  }
   const limit = maxTokens(meta);
   const tokenizer = await tokenizerFor(c.env, meta);
-  checkTokens(tokenizer, req.text, limit, 'text');
+  checkTokens(
+    tokenizer,
+    req.text,
+    req.analyses?.includes('flow') ? Math.min(limit, FLOW_MAX_TOKENS) : limit,
+    'text',
+  );
   if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
   const doc = await withModel(c.env, req.model, (m) => explainAttention(m, req.text, req));
   return c.json(doc);

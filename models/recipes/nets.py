@@ -1,0 +1,142 @@
+"""Small Transformers with attention written out (Q·Kᵀ/√d → Softmax → ·V), so that every attention
+block keeps its own Softmax node in the ONNX export, as Hugging Face's eager exports do."""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+NEG = -10000.0
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.h, self.dh = heads, d // heads
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+
+    def split(self, x):
+        b, t, _ = x.shape
+        return x.view(b, t, self.h, self.dh).transpose(1, 2)
+
+    def attend(self, q, k, v, bias):
+        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.dh)
+        scores = scores + bias
+        probs = torch.softmax(scores, dim=-1)
+        ctx = torch.matmul(probs, v)
+        b, h, t, dh = ctx.shape
+        return self.o(ctx.transpose(1, 2).reshape(b, t, h * dh))
+
+    def forward(self, x, bias, past=None, kv=None):
+        q = self.split(self.q(x))
+        src = x if kv is None else kv
+        k, v = self.split(self.k(src)), self.split(self.v(src))
+        if past is not None:
+            k = torch.cat([past[0], k], dim=2)
+            v = torch.cat([past[1], v], dim=2)
+        return self.attend(q, k, v, bias), (k, v)
+
+
+class FFN(nn.Module):
+    def __init__(self, d, ff):
+        super().__init__()
+        self.i, self.o = nn.Linear(d, ff), nn.Linear(ff, d)
+
+    def forward(self, x):
+        return self.o(F.gelu(self.i(x)))
+
+
+# ------------------------------------------------------------------------------------------ BERT
+
+class BertLayer(nn.Module):
+    """Post-LayerNorm block as in BERT."""
+
+    def __init__(self, d, heads, ff):
+        super().__init__()
+        self.attn, self.ln1, self.ffn, self.ln2 = SelfAttention(d, heads), nn.LayerNorm(d, eps=1e-12), FFN(d, ff), nn.LayerNorm(d, eps=1e-12)
+
+    def forward(self, x, bias):
+        x = self.ln1(x + self.attn(x, bias)[0])
+        return self.ln2(x + self.ffn(x))
+
+
+class Bert(nn.Module):
+    def __init__(self, vocab, d=128, layers=4, heads=4, ff=512, max_pos=512, labels=3):
+        super().__init__()
+        self.word = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(max_pos, d)
+        self.type = nn.Embedding(2, d)
+        self.ln = nn.LayerNorm(d, eps=1e-12)
+        self.layers = nn.ModuleList(BertLayer(d, heads, ff) for _ in range(layers))
+        # masked-LM head (decoder tied to the word embeddings); not exported
+        self.mlm_dense, self.mlm_ln = nn.Linear(d, d), nn.LayerNorm(d, eps=1e-12)
+        self.mlm_bias = nn.Parameter(torch.zeros(vocab))
+        # sequence classification head: pooler ([CLS] → dense → tanh) → classifier
+        self.pooler = nn.Linear(d, d)
+        self.classifier = nn.Linear(d, labels)
+        self.apply(init)
+
+    def encode(self, input_ids, attention_mask, token_type_ids):
+        t = input_ids.shape[1]
+        pos = torch.arange(t, device=input_ids.device).unsqueeze(0)
+        x = self.ln(self.word(input_ids) + self.pos(pos) + self.type(token_type_ids))
+        bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * NEG
+        for layer in self.layers:
+            x = layer(x, bias)
+        return x
+
+    def mlm_logits(self, h):
+        h = self.mlm_ln(F.gelu(self.mlm_dense(h)))
+        return h @ self.word.weight.t() + self.mlm_bias
+
+    def forward(self, input_ids, attention_mask, token_type_ids):
+        h = self.encode(input_ids, attention_mask, token_type_ids)
+        return self.classifier(torch.tanh(self.pooler(h[:, 0])))
+
+
+def init(m):
+    if isinstance(m, (nn.Linear, nn.Embedding)):
+        nn.init.normal_(m.weight, std=0.02)
+        if isinstance(m, nn.Linear) and m.bias is not None:
+            nn.init.zeros_(m.bias)
+
+
+# ------------------------------------------------------------------------------------------ GPT-2
+
+class GptBlock(nn.Module):
+    """Pre-LayerNorm block as in GPT-2."""
+
+    def __init__(self, d, heads, ff):
+        super().__init__()
+        self.ln1, self.attn, self.ln2, self.ffn = nn.LayerNorm(d), SelfAttention(d, heads), nn.LayerNorm(d), FFN(d, ff)
+
+    def forward(self, x, bias, past=None):
+        a, present = self.attn(self.ln1(x), bias, past)
+        x = x + a
+        return x + self.ffn(self.ln2(x)), present
+
+
+class Gpt(nn.Module):
+    def __init__(self, vocab, d=128, layers=4, heads=4, ff=512, max_pos=1024):
+        super().__init__()
+        self.wte, self.wpe = nn.Embedding(vocab, d), nn.Embedding(max_pos, d)
+        self.blocks = nn.ModuleList(GptBlock(d, heads, ff) for _ in range(layers))
+        self.ln_f = nn.LayerNorm(d)
+        self.apply(init)
+
+    def forward(self, input_ids, attention_mask, position_ids, past=None):
+        """attention_mask covers past + current positions, as in Hugging Face's GPT-2."""
+        x = self.wte(input_ids) + self.wpe(position_ids)
+        t = input_ids.shape[1]
+        total = attention_mask.shape[1]
+        q_pos = torch.arange(t, device=x.device) + (total - t)
+        k_pos = torch.arange(total, device=x.device)
+        causal = (k_pos[None, :] <= q_pos[:, None])[None, None]
+        keep = causal & attention_mask[:, None, None, :].bool()
+        bias = (~keep).to(x.dtype) * NEG
+        presents = []
+        for i, blk in enumerate(self.blocks):
+            x, p = blk(x, bias, None if past is None else past[i])
+            presents.append(p)
+        x = self.ln_f(x)
+        return x @ self.wte.weight.t(), presents

@@ -1,0 +1,161 @@
+/**
+ * The widget against the real API (`wrangler dev`, started by test/setup/wrangler.ts, URL from
+ * inject('apiUrl')): the three model families, an API error, a cross-origin embed, the demo page.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ExplanationDocument } from '../shared/schema/document.js';
+import { ensureWidgetBuilt } from '../test/browser/build-widget.js';
+import { type Browser, launchChromium } from '../test/browser/chromium.js';
+import { type Doc, expectedLabels, expectedMatrix, type Group, maxDiff } from '../test/browser/expected.js';
+import { readGrid, snap, waitForGrid, waitForMessage } from '../test/browser/grid.js';
+
+const apiUrl = inject('apiUrl');
+// Pages and bundle are served under the API's own origin (intercepted, never reaching wrangler), so
+// the widget's requests are same-origin; the CORS test below embeds it from another origin.
+const base = `${apiUrl}/__widget-test__`;
+
+let browser: Browser;
+beforeAll(async () => {
+  await ensureWidgetBuilt();
+  browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+// The document the element drew, as its attn-load event carried it.
+const CAPTURE = `<script>document.addEventListener('attn-load', (e) => { window.__doc = e.detail.document; });</script>`;
+
+async function drawnDocument(page: Page): Promise<Doc> {
+  const h = await page.waitForFunction(() => (window as unknown as { __doc?: unknown }).__doc, null, {
+    timeout: 30_000,
+  });
+  return (await h.jsonValue()) as Doc;
+}
+
+async function expectDrawn(page: Page, doc: Doc, group: Group) {
+  const g = await readGrid(page);
+  expect(g.attrs.group).toBe(group);
+  expect({ rows: g.rows, cols: g.cols }).toEqual(expectedLabels(doc, group));
+  expect(maxDiff(g.values, expectedMatrix(doc, group, Number(g.attrs.layer), 'mean'))).toBeLessThan(6e-4);
+}
+
+const CASES = [
+  { model: 'tiny-bert', text: 'The cat sat on the mat.', groups: ['encoder-self'] },
+  { model: 'tiny-gpt2', text: 'Once upon a time there was', groups: ['decoder-self'] },
+  {
+    model: 'tiny-marian',
+    text: 'the cat sat on the mat.',
+    target: 'le chat était assis sur le tapis.',
+    groups: ['encoder-self', 'decoder-self', 'cross'],
+  },
+] as const;
+
+describe('from the API (src)', () => {
+  for (const c of CASES) {
+    it(`${c.model}: asks POST /v1/attention and draws the answer`, async () => {
+      const target = 'target' in c ? ` target-text="${attr(c.target)}"` : '';
+      const { page, errors } = await browser.open(
+        `${CAPTURE}<attn-heatmap src="${apiUrl}" model="${c.model}" text="${attr(c.text)}"${target}></attn-heatmap>`,
+        { base },
+      );
+      await waitForGrid(page);
+      const doc = await drawnDocument(page);
+      // The API answers the contract, in u8 as the widget asked.
+      expect(() => ExplanationDocument.parse(doc)).not.toThrow();
+      expect(doc.attention?.every((e) => e.encoding === 'u8')).toBe(true);
+      const g = await readGrid(page);
+      expect(g.selects.group.options).toEqual([...c.groups]);
+      // An encoder-decoder opens on cross-attention; every group draws the document's numbers.
+      await expectDrawn(page, doc, c.groups.length === 3 ? 'cross' : c.groups[0]);
+      for (const group of c.groups) {
+        await page
+          .locator('attn-heatmap')
+          .getByRole('combobox', { name: 'Attention', exact: true })
+          .selectOption(group);
+        await page
+          .locator('attn-heatmap')
+          .getByRole('combobox', { name: 'Layer', exact: true })
+          .selectOption({ index: 1 });
+        await expectDrawn(page, doc, group);
+      }
+      await snap(page, `api-${c.model}`);
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it('shows the API error (message and code) for a request it refuses', async () => {
+    const body = { model: 'no-such-model', text: 'hello', encoding: 'u8' };
+    const res = await fetch(`${apiUrl}/v1/attention`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    const { page, errors } = await browser.open(
+      `<attn-heatmap src="${apiUrl}" model="no-such-model" text="hello"></attn-heatmap>`,
+      { base },
+    );
+    const text = await waitForMessage(page, 'alert');
+    expect(text).toContain(error.message);
+    expect(text).toContain(error.code);
+    await snap(page, 'api-error');
+    // The browser logs the failed request itself; nothing else may be logged.
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it('embeds on another origin (CORS)', async () => {
+    // Another loopback name for the page: a public origin such as http://widget.test may not call a
+    // loopback API at all in Chromium (Private Network Access), whatever the CORS headers say.
+    const url = new URL(apiUrl);
+    url.hostname = url.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+    const { page, errors } = await browser.open(
+      `<attn-heatmap src="${apiUrl}" model="tiny-bert" text="Cross origin works."></attn-heatmap>`,
+      { base: `${url.origin}/__widget-test__` },
+    );
+    await waitForGrid(page);
+    expect((await readGrid(page)).rows.length).toBeGreaterThan(2);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('demo page (site/index.html) on the API origin', () => {
+  it('lists the models, draws tiny-bert, and switches to tiny-marian with a target text', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { page, errors } = await browser.open('', {
+        base: apiUrl,
+        path: '/',
+        passthrough: true,
+        colorScheme: scheme,
+      });
+      await waitForGrid(page, '#viz');
+      expect(await page.locator('#viz').getAttribute('model')).toBe('tiny-bert');
+      // The picker is filled from GET /v1/models.
+      await expect
+        .poll(() =>
+          page.locator('#model option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
+        )
+        .toEqual(expect.arrayContaining(['tiny-bert', 'tiny-gpt2', 'tiny-marian']));
+      await snap(page, `site-tiny-bert-${scheme}`, null);
+
+      await page.selectOption('#model', 'tiny-marian');
+      await expect.poll(() => page.locator('#target-field').isVisible()).toBe(true);
+      await page.getByRole('button', { name: /la maison est petite/ }).click();
+      await expect.poll(() => page.locator('#viz').getAttribute('target-text')).toBe('la maison est petite.');
+      await page.waitForFunction(
+        () => document.querySelector('#viz')?.getAttribute('group') === 'cross',
+        null,
+        { timeout: 30_000 },
+      );
+      await waitForGrid(page, '#viz');
+      const g = await readGrid(page, '#viz');
+      expect(g.selects.group.options).toEqual(['encoder-self', 'decoder-self', 'cross']);
+      expect(g.rows.length).toBeGreaterThan(2);
+      await snap(page, `site-tiny-marian-${scheme}`, null);
+      expect(errors).toEqual([]);
+      await page.close();
+    }
+  });
+});
