@@ -115,6 +115,8 @@ describe('from the API (src)', () => {
       `<attn-heatmap src="${apiUrl}" model="tiny-bert" text="Cross origin works."></attn-heatmap>`,
       { base: `${url.origin}/__widget-test__` },
     );
+    await page.waitForTimeout(3000);
+    console.log('DEBUG', errors, await page.locator('attn-heatmap').evaluate((el) => el.shadowRoot!.textContent));
     await waitForGrid(page);
     expect((await readGrid(page)).rows.length).toBeGreaterThan(2);
     expect(errors).toEqual([]);

@@ -37,7 +37,7 @@ export function encodeMatrices(mats: Matrix[], encoding: Encoding): AttentionEnt
   }
   return mats.map((m) =>
     Array.from({ length: m.rows }, (_, r) =>
-      Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols), (p) => shortestFloat32(p)),
+      Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols), (p) => shortestFloat32(Math.fround(p))),
     ),
   );
 }
