@@ -26,7 +26,8 @@ function minifyEsWhitespace(): Plugin {
 }
 
 export default defineConfig({
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  // jsxDev off even when built under vitest (NODE_ENV=test), which would add file names and line numbers.
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact', jsxDev: false },
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,

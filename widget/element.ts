@@ -11,27 +11,6 @@ import { css } from './styles.js';
 
 const OBSERVED = ['src', 'model', 'text', 'target-text', 'data', 'group', 'layer', 'head', 'scale-max'];
 
-let sheet: CSSStyleSheet | null | undefined;
-
-/** One constructable sheet shared by every instance; a <style> where those are missing. */
-function adoptStyles(root: ShadowRoot): void {
-  if (sheet === undefined) {
-    try {
-      sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-    } catch {
-      sheet = null;
-    }
-  }
-  if (sheet) {
-    root.adoptedStyleSheets = [sheet];
-  } else {
-    const style = document.createElement('style');
-    style.textContent = css;
-    root.append(style);
-  }
-}
-
 let objectIds = 0;
 
 export class AttnHeatmapElement extends HTMLElement {
@@ -47,11 +26,12 @@ export class AttnHeatmapElement extends HTMLElement {
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    adoptStyles(root);
-    // Preact renders into its own node so it never removes a fallback <style>.
+    // A <style> per instance (not adoptedStyleSheets): smaller, and parsing it is cheap next to the grid.
+    const style = document.createElement('style');
+    style.textContent = css;
+    // Preact renders into its own node so it never touches the <style>.
     this.#mount = document.createElement('div');
-    this.#mount.className = 'root';
-    root.append(this.#mount);
+    root.append(style, this.#mount);
   }
 
   connectedCallback(): void {

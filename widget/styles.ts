@@ -1,5 +1,5 @@
 /**
- * The element's styles, adopted into its shadow root. Public knobs are --attn-heatmap-* custom
+ * The element's styles, put in a <style> in its shadow root. Public knobs are --attn-heatmap-* custom
  * properties (they inherit through the shadow boundary, so a page may set them on any ancestor);
  * each is read once into a private --_* with the theme's default as fallback.
  */
@@ -32,7 +32,7 @@ const dark = theme({
 export const css = `
 :host{${light}color-scheme:light;display:block;box-sizing:border-box;padding:.75rem;
   background:var(--_bg);color:var(--_fg);border:1px solid var(--_border);border-radius:.5rem;
-  font:14px/1.4 var(--attn-heatmap-font,system-ui,-apple-system,"Segoe UI",sans-serif)}
+  font:14px/1.4 var(--attn-heatmap-font,system-ui,sans-serif);--_mono:ui-monospace,Menlo,Consolas,monospace}
 :host([hidden]){display:none}
 @media (prefers-color-scheme:dark){:host(:not([theme=light])){${dark}color-scheme:dark}}
 :host([theme=dark]){${dark}color-scheme:dark}
@@ -48,11 +48,11 @@ select{font:inherit;color:var(--_fg);background:var(--_bg);border:1px solid var(
 select:focus-visible{outline:2px solid var(--_accent);outline-offset:1px}
 .readout{margin:0 0 .35rem;min-height:1.4em;font-variant-numeric:tabular-nums}
 .readout .hint{color:var(--_muted)}
-.tok{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;background:color-mix(in oklab,var(--_fg) 8%,transparent);border-radius:.2rem;padding:0 .2rem;white-space:pre}
+.tok{font-family:var(--_mono);background:color-mix(in oklab,var(--_fg) 8%,transparent);border-radius:.2rem;padding:0 .2rem;white-space:pre}
 .scroll{overflow:auto;max-width:100%;max-height:var(--attn-heatmap-max-height,80vh)}
 table{border-collapse:separate;border-spacing:1px}
 th{font-weight:400;padding:0 .25rem;white-space:pre;background:var(--_bg);position:sticky;z-index:1;
-  font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85em}
+  font-family:var(--_mono);font-size:.85em}
 thead th{top:0;vertical-align:bottom;padding:.25rem 0}
 th.row{left:0;text-align:right;max-width:12em;overflow:hidden;text-overflow:ellipsis}
 th.corner{left:0;z-index:2;font-family:inherit;color:var(--_muted);font-size:.75em;text-align:right;padding-right:.25rem}

@@ -65,7 +65,7 @@ class Bert(nn.Module):
         super().__init__()
         self.word = nn.Embedding(vocab, d)
         self.pos = nn.Embedding(max_pos, d)
-        self.type = nn.Embedding(2, d)
+        self.tok_type = nn.Embedding(2, d)
         self.ln = nn.LayerNorm(d, eps=1e-12)
         self.layers = nn.ModuleList(BertLayer(d, heads, ff) for _ in range(layers))
         # masked-LM head (decoder tied to the word embeddings); not exported
@@ -79,7 +79,7 @@ class Bert(nn.Module):
     def encode(self, input_ids, attention_mask, token_type_ids):
         t = input_ids.shape[1]
         pos = torch.arange(t, device=input_ids.device).unsqueeze(0)
-        x = self.ln(self.word(input_ids) + self.pos(pos) + self.type(token_type_ids))
+        x = self.ln(self.word(input_ids) + self.pos(pos) + self.tok_type(token_type_ids))
         bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * NEG
         for layer in self.layers:
             x = layer(x, bias)

@@ -97,10 +97,14 @@ export class GradientEmitter {
   }
 
   zerosLike(t: string): string {
-    const value = floatTensor('value', [1], [0], this.dtype);
-    const z = this.op1('ConstantOfShape', [this.shapeOf(t)], { value });
+    const z = this.zeros(this.shapeOf(t));
     this.info.shapes.set(z, this.info.shape(t));
     return z;
+  }
+
+  /** Zeros of the graph's float type in a runtime shape (a 1-D int64 tensor). */
+  zeros(shape: string): string {
+    return this.op1('ConstantOfShape', [shape], { value: floatTensor('value', [1], [0], this.dtype) });
   }
 
   reduceSum(x: string, axes: number[] | string, keepdims: boolean): string {

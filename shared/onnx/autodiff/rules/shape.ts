@@ -3,6 +3,7 @@
  * the input's runtime shape, transposed by the inverse permutation, split where it was concatenated,
  * scattered where it was sliced).
  */
+import type { AttrValue } from '../../builder.js';
 import { DataType } from '../../proto.js';
 import type { GradientEmitter } from '../emit.js';
 import { attrInt, attrInts, isFloatType } from '../shapes.js';
@@ -25,7 +26,8 @@ export const expand: GradRule = ({ x, dY: [g], e }) => [g && e.unbroadcast(g, x[
 
 export const transpose: GradRule = ({ node, x, dY: [g], e }) => {
   if (!g) return [];
-  const perm = attrInts(node, 'perm') ?? Array.from({ length: e.rank(x[0], 'Transpose without perm') }, (_, i, a) => a.length - 1 - i);
+  const r = attrInts(node, 'perm')?.length ?? e.rank(x[0], 'Transpose without perm');
+  const perm = attrInts(node, 'perm') ?? Array.from({ length: r }, (_, i) => r - 1 - i);
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => {
     inverse[p] = i;
@@ -69,8 +71,8 @@ export function scatterBack(e: GradientEmitter, x: string, g: string, select: (i
   const size = e.op1('Size', [x]);
   const flat = e.op1('Range', [e.ints([0], []), size, e.ints([1], [])]);
   const picked = select(e.op1('Reshape', [flat, e.shapeOf(x)]));
-  const zeros = e.zerosLike(e.op1('Reshape', [x, e.ints([-1])]));
-  const attrs = add ? { axis: 0, reduction: 'add' } : { axis: 0 };
+  const zeros = e.zeros(e.op1('Reshape', [size, e.ints([1])]));
+  const attrs: Record<string, AttrValue> = add ? { axis: 0, reduction: 'add' } : { axis: 0 };
   const scattered = e.op1('ScatterElements', [
     zeros,
     e.op1('Reshape', [picked, e.ints([-1])]),
