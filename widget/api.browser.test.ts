@@ -140,6 +140,10 @@ describe('demo page (site/index.html) on the API origin', () => {
         )
         .toEqual(expect.arrayContaining(['tiny-bert', 'tiny-gpt2', 'tiny-marian']));
       await snap(page, `site-tiny-bert-${scheme}`, null);
+      // The embed snippet is whole (an end tag in the page's inline script would cut the script short).
+      expect(await page.locator('#snippet').textContent()).toMatch(
+        /<\/script>\n<attn-heatmap src="[^"]+" model="tiny-bert"/,
+      );
 
       await page.selectOption('#model', 'tiny-marian');
       await expect.poll(() => page.locator('#target-field').isVisible()).toBe(true);

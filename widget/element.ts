@@ -35,6 +35,16 @@ export class AttnHeatmapElement extends HTMLElement {
   }
 
   connectedCallback(): void {
+    // A property set before this element was upgraded sits on the instance and hides our accessor:
+    // take it over (the usual custom-element "lazy property" dance).
+    const self = this as unknown as Record<string, unknown>;
+    for (const p of ['explanation', 'layer', 'head']) {
+      if (Object.hasOwn(this, p)) {
+        const v = self[p];
+        delete self[p];
+        self[p] = v;
+      }
+    }
     this.#observer ??= new MutationObserver(() => this.#readInline());
     this.#observer.observe(this, { childList: true, subtree: true, characterData: true });
     // While the parser is still inside us, an inline JSON child may be half there: wait for it.

@@ -86,13 +86,10 @@ describe('sources', () => {
     expect(errors).toEqual([]);
   });
 
-  it('the IIFE build defines the same element', async () => {
-    const { page, errors } = await browser.open(
-      '<attn-heatmap data="fixtures/decoder-f32.json"></attn-heatmap>',
-      {
-        iife: true,
-      },
-    );
+  it('the IIFE build defines the same element, upgrading it while the page is still parsing', async () => {
+    // A classic script in <head> defines the element before the parser reaches it, so the inline
+    // JSON child is not there yet at upgrade time: the element must wait for it.
+    const { page, errors } = await browser.open(inline('decoder-f32.json'), { iife: true });
     await waitForGrid(page);
     const doc = fixture('decoder-f32.json');
     expect(
@@ -102,6 +99,18 @@ describe('sources', () => {
       await page.evaluate(() => typeof (window as unknown as { AttnHeatmap?: unknown }).AttnHeatmap),
     ).toBe('object');
     expect(errors).toEqual([]);
+  });
+
+  it('keeps an explanation property set before the element was defined', async () => {
+    const doc = fixture('encoder-u8.json');
+    const { page } = await browser.open(
+      `<attn-heatmap id="early"></attn-heatmap><script>document.getElementById('early').explanation = ${JSON.stringify(doc)};</script>`,
+      { iife: false },
+    );
+    await waitForGrid(page, '#early');
+    expect(
+      maxDiff((await readGrid(page, '#early')).values, expectedMatrix(doc, 'encoder-self', 0, 'mean')),
+    ).toBeLessThan(TOL);
   });
 
   it('takes a document object through the explanation property', async () => {

@@ -58,11 +58,11 @@ th.row{left:0;text-align:right;max-width:12em;overflow:hidden;text-overflow:elli
 th.corner{left:0;z-index:2;font-family:inherit;color:var(--_muted);font-size:.75em;text-align:right;padding-right:.25rem}
 th.col span{display:inline-block;writing-mode:vertical-rl;transform:rotate(180deg);max-height:9em;overflow:hidden;text-overflow:ellipsis}
 th.sp{color:var(--_muted);font-style:italic}
-th.hl{color:var(--_accent);font-weight:700}
+th.hl{color:var(--_accent);background:color-mix(in oklab,var(--_accent) 15%,var(--_bg))}
 .cell{width:var(--attn-heatmap-cell-size,1.6rem);min-width:var(--attn-heatmap-cell-size,1.6rem);height:var(--attn-heatmap-cell-size,1.6rem);padding:0;
   background:color-mix(in oklab,var(--_scale-high) var(--w),var(--_scale-low))}
 .cell:hover{box-shadow:inset 0 0 0 1px var(--_fg)}
-.cell:focus{outline:3px solid var(--_accent);outline-offset:0;box-shadow:inset 0 0 0 2px var(--_bg);position:relative;z-index:1}
+.cell:focus{outline:3px solid var(--_accent);outline-offset:0;box-shadow:inset 0 0 0 2px var(--_bg)}
 .legend{display:flex;align-items:flex-start;gap:.5rem;margin-top:.5rem;font-size:.85em;color:var(--_muted)}
 .legend-scale{width:12rem}
 .legend-bar{height:.75rem;border-radius:.2rem;border:1px solid var(--_border);

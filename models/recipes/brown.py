@@ -268,3 +268,25 @@ def prepared(cache_dir=os.path.join(ROOT, 'models', 'recipes', '.cache')):
         with open(vpath, 'w') as f:
             f.write(''.join(t + '\n' for t in vocab))
     return docs, WordPiece(vocab)
+
+
+def save_npz(model, path, timings=None):
+    import numpy as np
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    arrays = {k: v.detach().cpu().numpy() for k, v in model.state_dict().items()}
+    arrays['__timings__'] = np.array(json.dumps(timings or {}))
+    with open(path, 'wb') as f:
+        np.savez(f, **arrays)
+
+
+def load_npz(model, path):
+    import numpy as np
+    import torch
+    z = np.load(path)
+    model.load_state_dict({k: torch.from_numpy(z[k].copy()) for k in z.files if k != '__timings__'})
+
+
+def load_timings(path):
+    import numpy as np
+    z = np.load(path)
+    return json.loads(str(z['__timings__'])) if '__timings__' in z.files else {}

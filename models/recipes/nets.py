@@ -51,13 +51,14 @@ class FFN(nn.Module):
 class BertLayer(nn.Module):
     """Post-LayerNorm block as in BERT."""
 
-    def __init__(self, d, heads, ff):
+    def __init__(self, d, heads, ff, drop=0.1):
         super().__init__()
         self.attn, self.ln1, self.ffn, self.ln2 = SelfAttention(d, heads), nn.LayerNorm(d, eps=1e-12), FFN(d, ff), nn.LayerNorm(d, eps=1e-12)
+        self.drop = nn.Dropout(drop)
 
     def forward(self, x, bias):
-        x = self.ln1(x + self.attn(x, bias)[0])
-        return self.ln2(x + self.ffn(x))
+        x = self.ln1(x + self.drop(self.attn(x, bias)[0]))
+        return self.ln2(x + self.drop(self.ffn(x)))
 
 
 class Bert(nn.Module):
@@ -67,6 +68,7 @@ class Bert(nn.Module):
         self.pos = nn.Embedding(max_pos, d)
         self.tok_type = nn.Embedding(2, d)
         self.ln = nn.LayerNorm(d, eps=1e-12)
+        self.drop = nn.Dropout(0.1)
         self.layers = nn.ModuleList(BertLayer(d, heads, ff) for _ in range(layers))
         # masked-LM head (decoder tied to the word embeddings); not exported
         self.mlm_dense, self.mlm_ln = nn.Linear(d, d), nn.LayerNorm(d, eps=1e-12)
@@ -79,7 +81,7 @@ class Bert(nn.Module):
     def encode(self, input_ids, attention_mask, token_type_ids):
         t = input_ids.shape[1]
         pos = torch.arange(t, device=input_ids.device).unsqueeze(0)
-        x = self.ln(self.word(input_ids) + self.pos(pos) + self.tok_type(token_type_ids))
+        x = self.drop(self.ln(self.word(input_ids) + self.pos(pos) + self.tok_type(token_type_ids)))
         bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * NEG
         for layer in self.layers:
             x = layer(x, bias)
@@ -106,14 +108,15 @@ def init(m):
 class GptBlock(nn.Module):
     """Pre-LayerNorm block as in GPT-2."""
 
-    def __init__(self, d, heads, ff):
+    def __init__(self, d, heads, ff, drop=0.1):
         super().__init__()
         self.ln1, self.attn, self.ln2, self.ffn = nn.LayerNorm(d), SelfAttention(d, heads), nn.LayerNorm(d), FFN(d, ff)
+        self.drop = nn.Dropout(drop)
 
     def forward(self, x, bias, past=None):
         a, present = self.attn(self.ln1(x), bias, past)
-        x = x + a
-        return x + self.ffn(self.ln2(x)), present
+        x = x + self.drop(a)
+        return x + self.drop(self.ffn(self.ln2(x))), present
 
 
 class Gpt(nn.Module):

@@ -113,7 +113,7 @@ def lr_at(step, total, peak, warm):
     return peak * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
 
 
-def mlm(model, docs, wp, rng, steps, log):
+def mlm(model, docs, wp, rng, steps, log, device='cpu', batch=48):
     """Masked LM on contiguous training text: 80% of batches 128 tokens × 48, 20% 512 tokens × 12."""
     stream = []
     for fid, _, sents in docs:
@@ -126,7 +126,7 @@ def mlm(model, docs, wp, rng, steps, log):
     t0 = time.time()
     for step in range(steps):
         long = rng.random() < 0.2
-        L, B = (512, 12) if long else (128, 48)
+        L, B = (512, batch // 4) if long else (128, batch)
         starts = torch.randint(0, len(stream) - L, (B,))
         ids = torch.stack([stream[s:s + L - 1] for s in starts])
         ids = torch.cat([torch.full((B, 1), brown.CLS), ids], 1)
@@ -139,6 +139,7 @@ def mlm(model, docs, wp, rng, steps, log):
         inp[rnd] = torch.randint(5, V, (int(rnd.sum()),))
         for g in opt.param_groups:
             g['lr'] = lr_at(step, steps, 1e-3, 200)
+        inp, sel, labels = inp.to(device), sel.to(device), labels.to(device)
         h = model.encode(inp, torch.ones_like(inp), torch.zeros_like(inp))
         loss = F.cross_entropy(model.mlm_logits(h[sel]), labels[sel])
         opt.zero_grad()
@@ -150,24 +151,25 @@ def mlm(model, docs, wp, rng, steps, log):
 
 
 @torch.no_grad()
-def evaluate(model, exs, tokens=8192):
+def evaluate(model, exs, tokens=8192, device='cpu'):
     model.eval()
     correct, preds = 0, []
     rng = random.Random(0)
     for idx in batches(exs, tokens, rng, shuffle=False):
-        ids, mask, y = collate(exs, idx)
+        ids, mask, y = (x.to(device) for x in collate(exs, idx))
         p = model(ids, mask, torch.zeros_like(ids)).argmax(-1)
         correct += int((p == y).sum())
     model.train()
     return correct / max(1, len(exs))
 
 
-def finetune(model, short, long_, rng, steps, log, valid):
+def finetune(model, short, long_, rng, steps, log, valid, device='cpu', tokens=3072):
     opt = torch.optim.AdamW(model.parameters(), lr=5e-4, weight_decay=0.01)
-    sb = batches(short, 3072, rng)
-    lb = batches(long_, 4096, rng)
+    sb = batches(short, tokens, rng)
+    lb = batches(long_, max(tokens, 4096), rng)
     si = li = 0
     t0 = time.time()
+    best = None
     counts = [0, 0, 0]
     for _, y, _ in short:
         counts[y] += 1
@@ -179,8 +181,8 @@ def finetune(model, short, long_, rng, steps, log, valid):
             exs, idx = short, sb[si % len(sb)]
             si += 1
             if si % len(sb) == 0:
-                sb = batches(short, 3072, rng)
-        ids, mask, y = collate(exs, idx)
+                sb = batches(short, tokens, rng)
+        ids, mask, y = (x.to(device) for x in collate(exs, idx))
         for g in opt.param_groups:
             g['lr'] = lr_at(step, steps, 5e-4, 200)
         loss = F.cross_entropy(model(ids, mask, torch.zeros_like(ids)), y)
@@ -190,8 +192,13 @@ def finetune(model, short, long_, rng, steps, log, valid):
         opt.step()
         if step % 200 == 0 or step == steps - 1:
             log(f'ft step {step}/{steps} loss {loss.item():.3f} {time.time() - t0:.0f}s')
-        if (step + 1) % 1000 == 0:
-            log(f'  valid acc {evaluate(model, valid):.4f}')
+        if (step + 1) % 500 == 0 or step == steps - 1:
+            acc = evaluate(model, valid, device=device)
+            log(f'  valid acc {acc:.4f}')
+            if best is None or acc > best[0]:
+                best = (acc, step, {k: v.detach().clone() for k, v in model.state_dict().items()})
+    log(f'best valid acc {best[0]:.4f} at step {best[1]}')
+    model.load_state_dict(best[2])
 
 
 class Export(torch.nn.Module):
@@ -207,9 +214,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--mlm-steps', type=int, default=1500)
     ap.add_argument('--ft-steps', type=int, default=3000)
+    ap.add_argument('--mlm-batch', type=int, default=48, help='sequences of 128 tokens per masked-LM step')
+    ap.add_argument('--ft-tokens', type=int, default=3072, help='padded tokens per fine-tuning step')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--stats-only', action='store_true')
+    ap.add_argument('--device', default='cpu')
+    ap.add_argument('--train-only', action='store_true', help='train and save --ckpt, skip evaluation/export')
+    ap.add_argument('--export-only', action='store_true', help='load --ckpt, evaluate and export')
+    ap.add_argument('--ckpt', default=os.path.join(brown.ROOT, 'models', 'recipes', '.cache', 'sentiment.npz'))
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -238,12 +251,22 @@ def main():
         return
     model = Bert(len(wp.vocab))
     log(f'params {sum(p.numel() for p in model.parameters() if p is not model.mlm_bias)}')
-    t = time.time()
-    mlm(model, docs, wp, rng, a.mlm_steps, log)
-    timings['mlm'] = time.time() - t
-    t = time.time()
-    finetune(model, train, long_train, rng, a.ft_steps, log, valid)
-    timings['finetune'] = time.time() - t
+    if a.export_only:
+        brown.load_npz(model, a.ckpt)
+        timings.update(brown.load_timings(a.ckpt))
+    else:
+        model.to(a.device)
+        t = time.time()
+        mlm(model, docs, wp, rng, a.mlm_steps, log, a.device, a.mlm_batch)
+        timings['mlm'] = time.time() - t
+        t = time.time()
+        finetune(model, train, long_train, rng, a.ft_steps, log, valid, a.device, a.ft_tokens)
+        timings['finetune'] = time.time() - t
+        model.cpu()
+        brown.save_npz(model, a.ckpt, timings)
+        if a.train_only:
+            log(json.dumps(timings))
+            return
     model.eval()
     metrics = {
         'test_accuracy': evaluate(model, test),

@@ -1,0 +1,84 @@
+/**
+ * What saliency methods work with: a model as differentiable functions of its input embeddings (one
+ * per kind of target, opened on first use), its embedding table, and a memory budget that sizes the
+ * batches of interpolated or noisy inputs.
+ */
+import { type EmbeddingMatrix, embed, embeddingMatrix } from '../../onnx/inputs-embeds.js';
+import { decodeModel } from '../../onnx/proto.js';
+import type { ModelShape } from '../../runtime/model-config.js';
+import type { ModelMeta, Precision, ReadFile } from '../../runtime/model.js';
+import type { SessionFactory } from '../../runtime/session.js';
+import { kindKey, type TargetKind } from '../targets.js';
+import { type DifferentiableModel, differentiable, type Graphs } from './program.js';
+
+export interface SaliencyOptions {
+  /** bytes the activations of one batched run may take (default 64 MiB; a Worker has 128 MB in all) */
+  memoryBudget?: number;
+  /** upper bound on the batch whatever the budget (default 64) */
+  maxBatch?: number;
+}
+
+export class SaliencyContext {
+  readonly #programs = new Map<string, DifferentiableModel>();
+
+  constructor(
+    readonly graphs: Graphs,
+    readonly factory: SessionFactory,
+    readonly shape: ModelShape,
+    readonly embedding: EmbeddingMatrix,
+    /** the pad token's id, for pad-embedding baselines */
+    readonly padTokenId: number | undefined,
+    readonly options: SaliencyOptions = {},
+  ) {}
+
+  program(kind: TargetKind): DifferentiableModel {
+    const key = kindKey(kind);
+    let p = this.#programs.get(key);
+    if (!p) {
+      const { heads, hidden } = this.shape;
+      p = differentiable(this.graphs, kind, this.factory, { ort: this.factory.ort, heads, headDim: hidden / heads }, this.embedding);
+      this.#programs.set(key, p);
+    }
+    return p;
+  }
+
+  embed(ids: readonly number[]): Float32Array {
+    return embed(this.embedding, ids);
+  }
+
+  /**
+   * How many copies of a `tokens`-long input one run may take. A rough upper estimate of the float
+   * tensors alive in a forward + backward run per example and layer: ~40 [tokens, hidden] tensors
+   * (projections, FFN, LayerNorm and their gradients) and ~4 [heads, tokens, tokens] (scores,
+   * probabilities and their gradients), plus the logits and their gradient [tokens, vocab] twice.
+   */
+  batchSize(tokens: number): number {
+    const { layers, heads, hidden, encoderLayers } = this.shape;
+    const allLayers = layers + (encoderLayers ?? 0);
+    const perExample = 4 * (allLayers * (40 * tokens * hidden + 4 * heads * tokens * tokens) + 4 * tokens * this.embedding.vocab);
+    const budget = this.options.memoryBudget ?? 64 * 2 ** 20;
+    return Math.max(1, Math.min(this.options.maxBatch ?? 64, Math.floor(budget / perExample)));
+  }
+}
+
+export interface ModelSource extends Pick<ModelMeta, 'config' | 'shape'> {
+  precision?: Precision;
+}
+
+/** Reads a model folder's graphs (fp32 or int8) and makes its saliency context. */
+export async function createSaliencyContext(
+  model: ModelSource,
+  read: ReadFile,
+  factory: SessionFactory,
+  options: SaliencyOptions = {},
+): Promise<SaliencyContext> {
+  const q = (model.precision ?? 'int8') === 'int8' ? '_quantized' : '';
+  const load = async (file: string) => decodeModel(await read(file));
+  const graphs: Graphs =
+    model.shape.family === 'encoder-decoder'
+      ? { encoder: await load(`onnx/encoder_model${q}.onnx`), decoder: await load(`onnx/decoder_model${q}.onnx`) }
+      : { model: await load(`onnx/model${q}.onnx`) };
+  const embedding = embeddingMatrix((graphs.model ?? graphs.encoder)!);
+  const pad = model.config.pad_token_id;
+  return new SaliencyContext(graphs, factory, model.shape, embedding, typeof pad === 'number' ? pad : undefined, options);
+}

@@ -1,0 +1,29 @@
+/** The saliency methods, by API name. */
+import { gradient } from './gradient.js';
+import { gradientXInput } from './gradient-x-input.js';
+import { integratedGradients } from './integrated-gradients.js';
+import { occlusion } from './occlusion.js';
+import { smoothgrad } from './smoothgrad.js';
+import type { SaliencyMethod } from './types.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: each method has its own parameter type.
+export const SALIENCY_METHODS: Record<string, SaliencyMethod<any>> = {
+  gradient,
+  gradient_x_input: gradientXInput,
+  integrated_gradients: integratedGradients,
+  smoothgrad,
+  occlusion,
+};
+
+export type SaliencyMethodName = keyof typeof SALIENCY_METHODS;
+
+export function saliencyMethod(name: string): SaliencyMethod {
+  const m = SALIENCY_METHODS[name];
+  if (!m) throw new Error(`unknown saliency method "${name}"; known: ${Object.keys(SALIENCY_METHODS).join(', ')}`);
+  return m;
+}
+
+export { type Baseline, BaselineError } from './baselines.js';
+export { createSaliencyContext, SaliencyContext, type SaliencyOptions } from './context.js';
+export type { DifferentiableModel, GradientBatch } from './program.js';
+export type { Attribution, AttributionInput, SaliencyMethod } from './types.js';

@@ -1,0 +1,169 @@
+/** The saliency methods on the tiny models: completeness, determinism, batching, the forward-only fallback. */
+import { describe, expect, it } from 'vitest';
+import { buildTinyBert } from '../../../models/tiny/bert.js';
+import type { ModelFiles } from '../../../models/tiny/files.js';
+import { buildTinyGpt2 } from '../../../models/tiny/gpt2.js';
+import { buildTinyMarian } from '../../../models/tiny/marian.js';
+import { nodeOrt } from '../../../test/helpers/local-model.js';
+import { NoGradientRuleError } from '../../onnx/autodiff/index.js';
+import { decodeModel, encodeModel } from '../../onnx/proto.js';
+import { readModelMeta } from '../../runtime/model.js';
+import { createSessionFactory } from '../../runtime/session.js';
+import type { TargetSpec } from '../targets.js';
+import {
+  type AttributionInput,
+  createSaliencyContext,
+  SALIENCY_METHODS,
+  type SaliencyContext,
+  type SaliencyOptions,
+  saliencyMethod,
+} from './index.js';
+
+const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
+
+async function context(m: ModelFiles, precision: 'fp32' | 'int8' = 'fp32', opts: SaliencyOptions = {}): Promise<SaliencyContext> {
+  const read = async (path: string) => {
+    const f = m.files[path];
+    if (f === undefined) throw new Error(`no file ${path}`);
+    return typeof f === 'string' ? new TextEncoder().encode(f) : f;
+  };
+  const meta = await readModelMeta('tiny', read);
+  return createSaliencyContext({ ...meta, precision }, read, factory, opts);
+}
+
+interface Case {
+  name: string;
+  files: ModelFiles;
+  input: AttributionInput;
+  target: TargetSpec;
+  hasPad: boolean;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'tiny-bert',
+    files: buildTinyBert(),
+    input: { ids: [2, 17, 33, 9, 41, 3] },
+    target: { score: 'probability', tokens: [2] },
+    hasPad: true,
+  },
+  {
+    name: 'tiny-gpt2',
+    files: buildTinyGpt2(),
+    input: { ids: [5, 17, 33, 9, 40] },
+    target: { score: 'log_probability', tokens: [12], positions: [4] },
+    hasPad: false,
+  },
+  {
+    name: 'tiny-marian',
+    files: buildTinyMarian(),
+    input: { ids: [15, 27, 33, 2], decoderIds: [1, 20, 21] },
+    target: { score: 'log_probability', tokens: [20, 21], positions: [0, 1] },
+    hasPad: true,
+  },
+];
+
+const report: string[] = [];
+
+describe('integrated gradients: completeness at 64 steps', () => {
+  for (const c of CASES) {
+    for (const precision of ['fp32', 'int8'] as const) {
+      for (const method of ['gauss_legendre', 'riemann_trapezoid'] as const) {
+        for (const baseline of c.hasPad ? (['zero', 'pad'] as const) : (['zero'] as const)) {
+          it(`${c.name} ${precision}, ${method}, ${baseline} baseline`, async () => {
+            const ctx = await context(c.files, precision);
+            const r = await SALIENCY_METHODS.integrated_gradients.attribute(ctx, c.input, c.target, {
+              steps: 64,
+              method,
+              baseline,
+            });
+            expect(r.scores).toHaveLength(c.input.ids.length);
+            const err = r.checks!.completeness_error;
+            report.push(`${c.name} ${precision} ${method} ${baseline}: completeness_error ${err.toExponential(2)}`);
+            // fp32: the 1% the issue asks; int8's forward is quantized, its gradient is not (straight-through).
+            expect(err).toBeLessThan(precision === 'fp32' ? 0.01 : 0.5);
+          });
+        }
+      }
+    }
+  }
+});
+
+describe('saliency methods', () => {
+  const bert = CASES[0];
+
+  it('gradient and gradient × input: one score per token; grad × input sums the raw products', async () => {
+    const ctx = await context(bert.files);
+    const g = await saliencyMethod('gradient').attribute(ctx, bert.input, bert.target);
+    expect(g.scores).toHaveLength(6);
+    expect(g.scores.every((s) => s >= 0)).toBe(true);
+    const gx = await saliencyMethod('gradient_x_input').attribute(ctx, bert.input, bert.target);
+    const hidden = ctx.embedding.hidden;
+    const x = ctx.embed(bert.input.ids);
+    let s0 = 0;
+    for (let i = 0; i < hidden; i++) s0 += g.raw![i] * x[i];
+    expect(gx.scores[0]).toBeCloseTo(s0, 6);
+    expect(gx.target).toBeCloseTo(g.target, 6);
+  });
+
+  it('SmoothGrad is deterministic for a seed and changes with it', async () => {
+    const ctx = await context(bert.files);
+    const a = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, { samples: 8, seed: 42 });
+    const b = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, { samples: 8, seed: 42 });
+    const c = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, { samples: 8, seed: 43 });
+    expect(b.scores).toEqual(a.scores);
+    expect(c.scores).not.toEqual(a.scores);
+    // The same with batches of 3 (a small memory budget): batching does not change the result.
+    const small = await context(bert.files, 'fp32', { maxBatch: 3 });
+    const d = await SALIENCY_METHODS.smoothgrad.attribute(small, bert.input, bert.target, { samples: 8, seed: 42 });
+    d.scores.forEach((s, i) => expect(s).toBeCloseTo(a.scores[i], 5));
+  });
+
+  it('integrated gradients chunked to a small memory budget equal one big batch', async () => {
+    const big = await context(bert.files);
+    const small = await context(bert.files, 'fp32', { maxBatch: 5 });
+    expect(small.batchSize(6)).toBe(5);
+    const a = await SALIENCY_METHODS.integrated_gradients.attribute(big, bert.input, bert.target, { steps: 16 });
+    const b = await SALIENCY_METHODS.integrated_gradients.attribute(small, bert.input, bert.target, { steps: 16 });
+    b.scores.forEach((s, i) => expect(s).toBeCloseTo(a.scores[i], 5));
+  });
+
+  it('occlusion: f(x) − f(x with the token replaced), and by dropping tokens', async () => {
+    for (const c of CASES) {
+      const ctx = await context(c.files);
+      const r = await SALIENCY_METHODS.occlusion.attribute(ctx, c.input, c.target, { mode: 'zero' });
+      // Check one token by hand.
+      const x = ctx.embed(c.input.ids);
+      x.fill(0, 1 * ctx.embedding.hidden, 2 * ctx.embedding.hidden);
+      const [v] = await ctx.program({ score: c.target.score }).forward(x, 1, c.input, c.target);
+      expect(r.scores[1]).toBeCloseTo(r.target - v, 5);
+      const d = await SALIENCY_METHODS.occlusion.attribute(ctx, c.input, c.target, { mode: 'drop' });
+      expect(d.scores).toHaveLength(c.input.ids.length);
+      expect(d.scores.every(Number.isFinite)).toBe(true);
+    }
+  });
+
+  it('pad baselines need a pad token', async () => {
+    const ctx = await context(CASES[1].files);
+    await expect(
+      SALIENCY_METHODS.integrated_gradients.attribute(ctx, CASES[1].input, CASES[1].target, { baseline: 'pad' }),
+    ).rejects.toThrow(/no pad token/);
+  });
+
+  it('an operator without a gradient rule: gradient methods refuse it by name, occlusion still works', async () => {
+    // tiny-bert with its pooler's Tanh swapped for Softsign (which has no rule).
+    const files = { ...bert.files.files };
+    const m = decodeModel(files['onnx/model.onnx'] as Uint8Array);
+    const tanh = m.graph!.node!.find((n) => n.opType === 'Tanh')!;
+    tanh.opType = 'Softsign';
+    files['onnx/model.onnx'] = encodeModel(m);
+    const ctx = await context({ files });
+    const err = await SALIENCY_METHODS.gradient.attribute(ctx, bert.input, bert.target).catch((e) => e);
+    expect(err).toBeInstanceOf(NoGradientRuleError);
+    expect(String(err.message)).toMatch(/Softsign \(node "\/bert\/pooler\/activation\/Tanh"\)/);
+    const r = await SALIENCY_METHODS.occlusion.attribute(ctx, bert.input, bert.target);
+    expect(r.scores.every(Number.isFinite)).toBe(true);
+  });
+
+  it('reports', () => console.log(report.join('\n')));
+});

@@ -1,0 +1,44 @@
+/** Targets appended to the tiny models equal the same scores computed in JS from the model's logits. */
+import { describe, expect, it } from 'vitest';
+import { buildTinyBert } from '../../models/tiny/bert.js';
+import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
+import { nodeOrt } from '../../test/helpers/local-model.js';
+import { decodeModel, encodeModel } from '../onnx/proto.js';
+import { createSessionFactory } from '../runtime/session.js';
+import { batchFeeds } from './saliency/batch-feeds.js';
+import { appendTarget, kindOf, TARGET, type TargetSpec, targetFeeds, targetFromLogits } from './targets.js';
+
+const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
+const ctx = { ort: nodeOrt, heads: 4, headDim: 8 };
+
+async function compare(bytes: Uint8Array, ids: number[], spec: TargetSpec) {
+  const model = decodeModel(bytes);
+  const plain = await factory.create(bytes);
+  const logits = (await plain.run(batchFeeds(ctx, plain.inputNames, ids, 1, {}))).logits;
+  const withTarget = await factory.create(encodeModel(appendTarget(model, kindOf(spec))));
+  const feeds = batchFeeds(ctx, withTarget.inputNames, ids, 2, targetFeeds(nodeOrt, spec, withTarget.inputNames));
+  const out = (await withTarget.run(feeds))[TARGET];
+  const expected = targetFromLogits(logits.data as Float32Array, logits.dims, spec);
+  expect(out.dims).toEqual([2]);
+  for (const v of out.data as Float32Array) expect(v).toBeCloseTo(expected, 5);
+}
+
+describe('targets', () => {
+  const bert = buildTinyBert().files['onnx/model.onnx'] as Uint8Array;
+  const gpt2 = buildTinyGpt2().files['onnx/model.onnx'] as Uint8Array;
+  const ids = [2, 7, 9, 11, 3];
+  it('class logit', () => compare(bert, ids, { score: 'logit', tokens: [2] }));
+  it('class probability', () => compare(bert, ids, { score: 'probability', tokens: [1] }));
+  it('class contrast (logit of 2 minus logit of 0)', () => compare(bert, ids, { score: 'logit', tokens: [2], foils: [0] }));
+  it('log-probability of a token at a position', () =>
+    compare(gpt2, ids, { score: 'log_probability', tokens: [40], positions: [3] }));
+  it('span: sum of log-probabilities over positions', () =>
+    compare(gpt2, ids, { score: 'log_probability', tokens: [40, 41, 12], positions: [1, 2, 4] }));
+  it('contrast of a span', () =>
+    compare(gpt2, ids, { score: 'log_probability', tokens: [40, 41], positions: [2, 3], foils: [5, 6] }));
+  it('probability of a token', () => compare(gpt2, ids, { score: 'probability', tokens: [40], positions: [4] }));
+  it('refuses a sequence target without positions', () =>
+    expect(() => targetFeeds(nodeOrt, { score: 'logit', tokens: [1] }, ['target_tokens', 'target_positions'])).toThrow(
+      /position/,
+    ));
+});
