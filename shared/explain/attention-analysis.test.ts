@@ -6,7 +6,9 @@ import { aggregateHeads, summarizeHead } from './attention-heads.js';
 import { attentionRollout, residualAdjusted } from './attention-rollout.js';
 import { matrix } from './matrix.js';
 
-const close = (a: ArrayLike<number>, b: number[]) => b.forEach((v, i) => expect(a[i]).toBeCloseTo(v, 12));
+const close = (a: ArrayLike<number>, b: number[]) => {
+  for (let i = 0; i < b.length; i++) expect(a[i]).toBeCloseTo(b[i], 12);
+};
 const A = matrix(2, 2, [1, 0, 0.5, 0.5]);
 
 describe('rollout', () => {

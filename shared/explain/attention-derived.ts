@@ -45,8 +45,8 @@ export function derivedEntries(
       .sort((a, b) => a.info.layer - b.info.layer);
     if (layers.length === 0) continue;
     const per = (analysis === 'rollout' ? attentionRollout : attentionFlow)(layers.map(meanOf));
-    per.forEach((m, layer) =>
-      out.push({
+    out.push(
+      ...per.map((m, layer): AttentionEntry => ({
         kind: 'self',
         stack,
         layer,
@@ -58,7 +58,7 @@ export function derivedEntries(
         cols: m.cols,
         encoding,
         data: encodeMatrices([m], encoding),
-      }),
+      })),
     );
   }
   return out;

@@ -16,7 +16,13 @@ async function compare(bytes: Uint8Array, ids: number[], spec: TargetSpec) {
   const plain = await factory.create(bytes);
   const logits = (await plain.run(batchFeeds(ctx, plain.inputNames, ids, 1, {}))).logits;
   const withTarget = await factory.create(encodeModel(appendTarget(model, kindOf(spec))));
-  const feeds = batchFeeds(ctx, withTarget.inputNames, ids, 2, targetFeeds(nodeOrt, spec, withTarget.inputNames));
+  const feeds = batchFeeds(
+    ctx,
+    withTarget.inputNames,
+    ids,
+    2,
+    targetFeeds(nodeOrt, spec, withTarget.inputNames),
+  );
   const out = (await withTarget.run(feeds))[TARGET];
   const expected = targetFromLogits(logits.data as Float32Array, logits.dims, spec);
   expect(out.dims).toEqual([2]);
@@ -29,16 +35,18 @@ describe('targets', () => {
   const ids = [2, 7, 9, 11, 3];
   it('class logit', () => compare(bert, ids, { score: 'logit', tokens: [2] }));
   it('class probability', () => compare(bert, ids, { score: 'probability', tokens: [1] }));
-  it('class contrast (logit of 2 minus logit of 0)', () => compare(bert, ids, { score: 'logit', tokens: [2], foils: [0] }));
+  it('class contrast (logit of 2 minus logit of 0)', () =>
+    compare(bert, ids, { score: 'logit', tokens: [2], foils: [0] }));
   it('log-probability of a token at a position', () =>
     compare(gpt2, ids, { score: 'log_probability', tokens: [40], positions: [3] }));
   it('span: sum of log-probabilities over positions', () =>
     compare(gpt2, ids, { score: 'log_probability', tokens: [40, 41, 12], positions: [1, 2, 4] }));
   it('contrast of a span', () =>
     compare(gpt2, ids, { score: 'log_probability', tokens: [40, 41], positions: [2, 3], foils: [5, 6] }));
-  it('probability of a token', () => compare(gpt2, ids, { score: 'probability', tokens: [40], positions: [4] }));
+  it('probability of a token', () =>
+    compare(gpt2, ids, { score: 'probability', tokens: [40], positions: [4] }));
   it('refuses a sequence target without positions', () =>
-    expect(() => targetFeeds(nodeOrt, { score: 'logit', tokens: [1] }, ['target_tokens', 'target_positions'])).toThrow(
-      /position/,
-    ));
+    expect(() =>
+      targetFeeds(nodeOrt, { score: 'logit', tokens: [1] }, ['target_tokens', 'target_positions']),
+    ).toThrow(/position/));
 });

@@ -47,14 +47,19 @@ export interface AppendTargetOptions {
 }
 
 /** A copy of `model` whose output is `target` [batch] for the given kind of target. */
-export function appendTarget(model: ModelProto, kind: TargetKind, opts: AppendTargetOptions = {}): ModelProto {
+export function appendTarget(
+  model: ModelProto,
+  kind: TargetKind,
+  opts: AppendTargetOptions = {},
+): ModelProto {
   const out = decodeModel(encodeModel(model));
   const graph = out.graph!;
   const logits = opts.logits ?? 'logits';
   const info = (graph.output ?? []).find((o) => o.name === logits);
   if (!info) throw new Error(`the model has no output "${logits}"`);
   const rank = info.type?.tensorType?.shape?.dim?.length ?? 0;
-  if (rank !== 2 && rank !== 3) throw new Error(`"${logits}" must be [batch, labels] or [batch, positions, vocab], has rank ${rank}`);
+  if (rank !== 2 && rank !== 3)
+    throw new Error(`"${logits}" must be [batch, labels] or [batch, positions, vocab], has rank ${rank}`);
 
   const T = '/target';
   const n = (op: string, inputs: string[], attrs = {}) => {
@@ -67,7 +72,8 @@ export function appendTarget(model: ModelProto, kind: TargetKind, opts: AppendTa
     return `${T}/${name}`;
   };
   graph.initializer!.push(tensorF32(`${T}/one_hot_values`, [2], [0, 1]));
-  const oneHot = (ids: string, depth: string) => n('OneHot', [ids, depth, `${T}/one_hot_values`], { axis: -1 });
+  const oneHot = (ids: string, depth: string) =>
+    n('OneHot', [ids, depth, `${T}/one_hot_values`], { axis: -1 });
   const shape = n('Shape', [logits]);
   const vocab = n('Gather', [shape, c('last', [-1])], { axis: 0 });
 
@@ -91,7 +97,9 @@ export function appendTarget(model: ModelProto, kind: TargetKind, opts: AppendTa
     select = n('Sub', [select, oneHot(FOIL_TOKENS, vocab)]);
   }
   const picked = n('Mul', [scores, select]);
-  graph.node!.push(node('ReduceSum', [picked, c('axes', [1, 2])], [TARGET], { keepdims: 0 }, `${T}/ReduceSum`));
+  graph.node!.push(
+    node('ReduceSum', [picked, c('axes', [1, 2])], [TARGET], { keepdims: 0 }, `${T}/ReduceSum`),
+  );
   graph.output = [
     valueInfo(TARGET, DataType.FLOAT, [info.type!.tensorType!.shape!.dim![0].dimParam ?? 'batch_size']),
     ...(graph.output ?? []).filter((o) => opts.keep?.includes(o.name!)),
@@ -111,14 +119,19 @@ export function targetFeeds(ort: OrtModule, spec: TargetSpec, inputNames: readon
     feeds[TARGET_POSITIONS] = i64(spec.positions);
   }
   if (inputNames.includes(FOIL_TOKENS)) {
-    if (!spec.foils || spec.foils.length !== spec.tokens.length) throw new Error('a contrast needs one foil per token');
+    if (!spec.foils || spec.foils.length !== spec.tokens.length)
+      throw new Error('a contrast needs one foil per token');
     feeds[FOIL_TOKENS] = i64(spec.foils);
   }
   return feeds;
 }
 
 /** The target computed in JS from logits of one example ([labels] or [positions, vocab]): a reference. */
-export function targetFromLogits(logits: ArrayLike<number>, dims: readonly number[], spec: TargetSpec): number {
+export function targetFromLogits(
+  logits: ArrayLike<number>,
+  dims: readonly number[],
+  spec: TargetSpec,
+): number {
   const vocab = dims[dims.length - 1];
   const sequence = dims.length === 3;
   const score = (row: number, token: number) => {
@@ -140,4 +153,3 @@ export function targetFromLogits(logits: ArrayLike<number>, dims: readonly numbe
   });
   return total;
 }
-

@@ -6,7 +6,13 @@ import { buildTinyMarian } from '../../models/tiny/marian.js';
 import { nodeOrt } from '../../test/helpers/local-model.js';
 import { batchFeeds } from '../explain/saliency/batch-feeds.js';
 import { createSessionFactory, type Feeds } from '../runtime/session.js';
-import { embed, embeddingMatrix, findWordEmbedding, INPUTS_EMBEDS, withInputsEmbeds } from './inputs-embeds.js';
+import {
+  embed,
+  embeddingMatrix,
+  findWordEmbedding,
+  INPUTS_EMBEDS,
+  withInputsEmbeds,
+} from './inputs-embeds.js';
 import { decodeModel, encodeModel, type ModelProto } from './proto.js';
 
 const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
@@ -14,7 +20,8 @@ const ctx = { ort: nodeOrt, heads: 4, headDim: 8 };
 const bert = buildTinyBert().files;
 const gpt2 = buildTinyGpt2().files;
 const marian = buildTinyMarian().files;
-const load = (files: Record<string, Uint8Array | string>, path: string) => decodeModel(files[path] as Uint8Array);
+const load = (files: Record<string, Uint8Array | string>, path: string) =>
+  decodeModel(files[path] as Uint8Array);
 
 async function runBoth(model: ModelProto, ids: number[], extra: Feeds = {}) {
   const matrix = embeddingMatrix(model);
@@ -42,7 +49,9 @@ describe('withInputsEmbeds', () => {
       expectSame(outA.logits.data as Float32Array, outB.logits.data as Float32Array);
       expect(inputs).not.toContain('input_ids');
       expect(inputs).toContain(INPUTS_EMBEDS);
-      expect(rewritten.graph!.initializer!.some((t) => t.name === 'bert.embeddings.word_embeddings.weight')).toBe(false);
+      expect(
+        rewritten.graph!.initializer!.some((t) => t.name === 'bert.embeddings.word_embeddings.weight'),
+      ).toBe(false);
     });
 
     it(`tiny-gpt2${q}: same logits; the tied LM head keeps the table`, async () => {
@@ -58,10 +67,16 @@ describe('withInputsEmbeds', () => {
       const dec = load(marian, `onnx/decoder_model${q}.onnx`);
       const src = [5, 9, 12, 2];
       const e = await runBoth(enc, src);
-      expectSame(e.outA.last_hidden_state.data as Float32Array, e.outB.last_hidden_state.data as Float32Array);
+      expectSame(
+        e.outA.last_hidden_state.data as Float32Array,
+        e.outB.last_hidden_state.data as Float32Array,
+      );
       const extra = {
         encoder_hidden_states: e.outA.last_hidden_state,
-        encoder_attention_mask: new nodeOrt.Tensor('int64', BigInt64Array.from(src.map(() => 1n)), [1, src.length]),
+        encoder_attention_mask: new nodeOrt.Tensor('int64', BigInt64Array.from(src.map(() => 1n)), [
+          1,
+          src.length,
+        ]),
       };
       const d = await runBoth(dec, [1, 6, 7], extra);
       expectSame(d.outA.logits.data as Float32Array, d.outB.logits.data as Float32Array);

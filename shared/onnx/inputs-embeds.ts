@@ -13,7 +13,16 @@
  */
 import { attr, node } from './builder.js';
 import { GraphIndex } from './graph-index.js';
-import { DataType, decodeModel, encodeModel, type GraphProto, type ModelProto, type NodeProto, num, type TensorProto } from './proto.js';
+import {
+  DataType,
+  decodeModel,
+  encodeModel,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  num,
+  type TensorProto,
+} from './proto.js';
 import { readFloat32, tensorDims } from './tensor-data.js';
 
 export const INPUTS_EMBEDS = 'inputs_embeds';
@@ -36,7 +45,9 @@ export function findWordEmbedding(graph: GraphProto, ids = 'input_ids'): WordEmb
     const p = idx.producer.get(indices);
     if (indices === ids || (p?.opType === 'Cast' && p.input![0] === ids)) return { gather: n, table };
   }
-  throw new Error(`no word-embedding lookup (Gather of a float [vocab, hidden] initializer by "${ids}") in graph "${graph.name}"`);
+  throw new Error(
+    `no word-embedding lookup (Gather of a float [vocab, hidden] initializer by "${ids}") in graph "${graph.name}"`,
+  );
 }
 
 export interface EmbeddingMatrix {
@@ -56,7 +67,8 @@ export function embeddingMatrix(model: ModelProto, ids = 'input_ids'): Embedding
 export function embed(matrix: EmbeddingMatrix, ids: readonly number[]): Float32Array {
   const out = new Float32Array(ids.length * matrix.hidden);
   ids.forEach((id, i) => {
-    if (id < 0 || id >= matrix.vocab) throw new Error(`token id ${id} is outside the vocabulary (${matrix.vocab})`);
+    if (id < 0 || id >= matrix.vocab)
+      throw new Error(`token id ${id} is outside the vocabulary (${matrix.vocab})`);
     out.set(matrix.data.subarray(id * matrix.hidden, (id + 1) * matrix.hidden), i * matrix.hidden);
   });
   return out;
@@ -80,11 +92,19 @@ export function withInputsEmbeds(model: ModelProto, opts: InputsEmbedsOptions = 
   const hidden = tensorDims(table)[1];
 
   const idsInfo = (graph.input ?? []).find((v) => v.name === ids);
-  const idsDims = idsInfo?.type?.tensorType?.shape?.dim ?? [{ dimParam: 'batch_size' }, { dimParam: 'sequence_length' }];
+  const idsDims = idsInfo?.type?.tensorType?.shape?.dim ?? [
+    { dimParam: 'batch_size' },
+    { dimParam: 'sequence_length' },
+  ];
   const idsRank = idsDims.length;
   graph.input!.push({
     name,
-    type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: [...idsDims.map((d) => ({ ...d })), { dimValue: hidden }] } } },
+    type: {
+      tensorType: {
+        elemType: DataType.FLOAT,
+        shape: { dim: [...idsDims.map((d) => ({ ...d })), { dimValue: hidden }] },
+      },
+    },
   });
 
   const nodes: NodeProto[] = [];
@@ -119,7 +139,12 @@ function shapeFromEmbeds(n: NodeProto, embeds: string, rank: number, opset: numb
   const full = `${n.output![0]}/embeds_shape`;
   const c = (suffix: string, v: number) => ({
     ...node('Constant', [], [`${n.output![0]}/${suffix}`], {
-      value: { name: suffix, dims: [1], dataType: DataType.INT64, rawData: new Uint8Array(BigInt64Array.from([BigInt(v)]).buffer) },
+      value: {
+        name: suffix,
+        dims: [1],
+        dataType: DataType.INT64,
+        rawData: new Uint8Array(BigInt64Array.from([BigInt(v)]).buffer),
+      },
     }),
   });
   const s = c('start', start);

@@ -10,7 +10,8 @@ export class BaselineError extends Error {
 /** The embedding of one token position in the baseline input [hidden]. */
 export function baselineRow(ctx: SaliencyContext, baseline: Baseline): Float32Array {
   if (baseline === 'zero') return new Float32Array(ctx.embedding.hidden);
-  if (ctx.padTokenId === undefined) throw new BaselineError('this model has no pad token: use the zero baseline');
+  if (ctx.padTokenId === undefined)
+    throw new BaselineError('this model has no pad token: use the zero baseline');
   return ctx.embed([ctx.padTokenId]);
 }
 

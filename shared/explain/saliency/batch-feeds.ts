@@ -26,6 +26,7 @@ export function batchFeeds(
   const rest = inputNames.filter((n) => !(n in given));
   const single = sequenceFeeds(ctx, rest, ids);
   const feeds: Feeds = {};
-  for (const name of inputNames) feeds[name] = name in given ? given[name] : repeatBatch(ctx, single[name], batch);
+  for (const name of inputNames)
+    feeds[name] = name in given ? given[name] : repeatBatch(ctx, single[name], batch);
   return feeds;
 }

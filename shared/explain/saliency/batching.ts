@@ -61,7 +61,12 @@ export async function batchedForward(
 }
 
 /** Per-token reductions of a [tokens · hidden] array. */
-export function perToken(data: ArrayLike<number>, tokens: number, hidden: number, f: (row: ArrayLike<number>, t: number) => number) {
+export function perToken(
+  data: ArrayLike<number>,
+  tokens: number,
+  hidden: number,
+  f: (row: ArrayLike<number>, t: number) => number,
+) {
   const arr = data as Float32Array;
   return Array.from({ length: tokens }, (_, t) => f(arr.subarray(t * hidden, (t + 1) * hidden), t));
 }

@@ -5,8 +5,8 @@
  */
 import { type EmbeddingMatrix, embed, embeddingMatrix } from '../../onnx/inputs-embeds.js';
 import { decodeModel } from '../../onnx/proto.js';
-import type { ModelShape } from '../../runtime/model-config.js';
 import type { ModelMeta, Precision, ReadFile } from '../../runtime/model.js';
+import type { ModelShape } from '../../runtime/model-config.js';
 import type { SessionFactory } from '../../runtime/session.js';
 import { kindKey, type TargetKind } from '../targets.js';
 import { type DifferentiableModel, differentiable, type Graphs } from './program.js';
@@ -36,7 +36,13 @@ export class SaliencyContext {
     let p = this.#programs.get(key);
     if (!p) {
       const { heads, hidden } = this.shape;
-      p = differentiable(this.graphs, kind, this.factory, { ort: this.factory.ort, heads, headDim: hidden / heads }, this.embedding);
+      p = differentiable(
+        this.graphs,
+        kind,
+        this.factory,
+        { ort: this.factory.ort, heads, headDim: hidden / heads },
+        this.embedding,
+      );
       this.#programs.set(key, p);
     }
     return p;
@@ -55,7 +61,9 @@ export class SaliencyContext {
   batchSize(tokens: number): number {
     const { layers, heads, hidden, encoderLayers } = this.shape;
     const allLayers = layers + (encoderLayers ?? 0);
-    const perExample = 4 * (allLayers * (40 * tokens * hidden + 4 * heads * tokens * tokens) + 4 * tokens * this.embedding.vocab);
+    const perExample =
+      4 *
+      (allLayers * (40 * tokens * hidden + 4 * heads * tokens * tokens) + 4 * tokens * this.embedding.vocab);
     const budget = this.options.memoryBudget ?? 64 * 2 ** 20;
     return Math.max(1, Math.min(this.options.maxBatch ?? 64, Math.floor(budget / perExample)));
   }
@@ -76,9 +84,19 @@ export async function createSaliencyContext(
   const load = async (file: string) => decodeModel(await read(file));
   const graphs: Graphs =
     model.shape.family === 'encoder-decoder'
-      ? { encoder: await load(`onnx/encoder_model${q}.onnx`), decoder: await load(`onnx/decoder_model${q}.onnx`) }
+      ? {
+          encoder: await load(`onnx/encoder_model${q}.onnx`),
+          decoder: await load(`onnx/decoder_model${q}.onnx`),
+        }
       : { model: await load(`onnx/model${q}.onnx`) };
   const embedding = embeddingMatrix((graphs.model ?? graphs.encoder)!);
   const pad = model.config.pad_token_id;
-  return new SaliencyContext(graphs, factory, model.shape, embedding, typeof pad === 'number' ? pad : undefined, options);
+  return new SaliencyContext(
+    graphs,
+    factory,
+    model.shape,
+    embedding,
+    typeof pad === 'number' ? pad : undefined,
+    options,
+  );
 }

@@ -19,7 +19,8 @@ export type SaliencyMethodName = keyof typeof SALIENCY_METHODS;
 
 export function saliencyMethod(name: string): SaliencyMethod {
   const m = SALIENCY_METHODS[name];
-  if (!m) throw new Error(`unknown saliency method "${name}"; known: ${Object.keys(SALIENCY_METHODS).join(', ')}`);
+  if (!m)
+    throw new Error(`unknown saliency method "${name}"; known: ${Object.keys(SALIENCY_METHODS).join(', ')}`);
   return m;
 }
 

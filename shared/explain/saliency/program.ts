@@ -27,8 +27,18 @@ export interface GradientBatch {
 }
 
 export interface DifferentiableModel {
-  forward(embeds: Float32Array, batch: number, input: AttributionInput, target: TargetSpec): Promise<Float32Array>;
-  gradient(embeds: Float32Array, batch: number, input: AttributionInput, target: TargetSpec): Promise<GradientBatch>;
+  forward(
+    embeds: Float32Array,
+    batch: number,
+    input: AttributionInput,
+    target: TargetSpec,
+  ): Promise<Float32Array>;
+  gradient(
+    embeds: Float32Array,
+    batch: number,
+    input: AttributionInput,
+    target: TargetSpec,
+  ): Promise<GradientBatch>;
 }
 
 export interface Graphs {
@@ -69,7 +79,13 @@ export function differentiable(
     };
     const fwd = lazy(factory, forwardModel);
     const grad = lazy(factory, () => gradientModel(forwardModel(), { wrt: [INPUTS_EMBEDS], target: TARGET }));
-    const feeds = (s: Session, embeds: Float32Array, batch: number, input: AttributionInput, target: TargetSpec) =>
+    const feeds = (
+      s: Session,
+      embeds: Float32Array,
+      batch: number,
+      input: AttributionInput,
+      target: TargetSpec,
+    ) =>
       batchFeeds(feedCtx, s.inputNames, input.ids, batch, {
         [INPUTS_EMBEDS]: tensor(embeds, batch),
         ...targetFeeds(ort, target, s.inputNames),
@@ -82,12 +98,16 @@ export function differentiable(
       async gradient(embeds, batch, input, target) {
         const s = await grad();
         const out = await s.run(feeds(s, embeds, batch, input, target));
-        return { values: out[TARGET].data as Float32Array, grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array };
+        return {
+          values: out[TARGET].data as Float32Array,
+          grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array,
+        };
       },
     };
   }
 
-  if (!graphs.encoder || !graphs.decoder) throw new Error('differentiable: give a model graph, or encoder and decoder graphs');
+  if (!graphs.encoder || !graphs.decoder)
+    throw new Error('differentiable: give a model graph, or encoder and decoder graphs');
   const encoderGraph = withInputsEmbeds(graphs.encoder);
   const decoderGraph = graphs.decoder;
   let decoderTarget: ModelProto | undefined;
@@ -101,17 +121,35 @@ export function differentiable(
     gradientModel(encoderGraph, { wrt: [INPUTS_EMBEDS], cotangents: { [ENCODER_OUTPUT]: cotangent } }),
   );
   const dec = lazy(factory, decoderModel);
-  const decGrad = lazy(factory, () => gradientModel(decoderModel(), { wrt: [ENCODER_STATES, INPUTS_EMBEDS], target: TARGET }));
+  const decGrad = lazy(factory, () =>
+    gradientModel(decoderModel(), { wrt: [ENCODER_STATES, INPUTS_EMBEDS], target: TARGET }),
+  );
 
   const decoderIds = (input: AttributionInput) => {
-    if (!input.decoderIds?.length) throw new Error('an encoder-decoder attribution needs the decoder ids (start token first)');
+    if (!input.decoderIds?.length)
+      throw new Error('an encoder-decoder attribution needs the decoder ids (start token first)');
     return input.decoderIds;
   };
-  const encoderFeeds = (s: Session, embeds: Float32Array, batch: number, input: AttributionInput, extra: Feeds = {}) =>
+  const encoderFeeds = (
+    s: Session,
+    embeds: Float32Array,
+    batch: number,
+    input: AttributionInput,
+    extra: Feeds = {},
+  ) =>
     batchFeeds(feedCtx, s.inputNames, input.ids, batch, { [INPUTS_EMBEDS]: tensor(embeds, batch), ...extra });
-  const decoderFeeds = (s: Session, states: OrtTensor, batch: number, input: AttributionInput, target: TargetSpec) => {
+  const decoderFeeds = (
+    s: Session,
+    states: OrtTensor,
+    batch: number,
+    input: AttributionInput,
+    target: TargetSpec,
+  ) => {
     const ids = decoderIds(input);
-    const mask = new ort.Tensor('int64', new BigInt64Array(batch * input.ids.length).fill(1n), [batch, input.ids.length]);
+    const mask = new ort.Tensor('int64', new BigInt64Array(batch * input.ids.length).fill(1n), [
+      batch,
+      input.ids.length,
+    ]);
     const own = new Float32Array(batch * ids.length * embedding.hidden);
     const one = embed(embedding, ids);
     for (let b = 0; b < batch; b++) own.set(one, b * one.length);
@@ -130,15 +168,21 @@ export function differentiable(
     async forward(embeds, batch, input, target) {
       const states = await encode(embeds, batch, input);
       const s = await dec();
-      return (await s.run(decoderFeeds(s, states, batch, input, target), [TARGET]))[TARGET].data as Float32Array;
+      return (await s.run(decoderFeeds(s, states, batch, input, target), [TARGET]))[TARGET]
+        .data as Float32Array;
     },
     async gradient(embeds, batch, input, target) {
       const states = await encode(embeds, batch, input);
       const d = await decGrad();
       const out = await d.run(decoderFeeds(d, states, batch, input, target));
       const v = await encVjp();
-      const back = await v.run(encoderFeeds(v, embeds, batch, input, { [cotangent]: out[gradName(ENCODER_STATES)] }));
-      return { values: out[TARGET].data as Float32Array, grads: back[gradName(INPUTS_EMBEDS)].data as Float32Array };
+      const back = await v.run(
+        encoderFeeds(v, embeds, batch, input, { [cotangent]: out[gradName(ENCODER_STATES)] }),
+      );
+      return {
+        values: out[TARGET].data as Float32Array,
+        grads: back[gradName(INPUTS_EMBEDS)].data as Float32Array,
+      };
     },
   };
 }

@@ -21,7 +21,11 @@ import {
 
 const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
 
-async function context(m: ModelFiles, precision: 'fp32' | 'int8' = 'fp32', opts: SaliencyOptions = {}): Promise<SaliencyContext> {
+async function context(
+  m: ModelFiles,
+  precision: 'fp32' | 'int8' = 'fp32',
+  opts: SaliencyOptions = {},
+): Promise<SaliencyContext> {
   const read = async (path: string) => {
     const f = m.files[path];
     if (f === undefined) throw new Error(`no file ${path}`);
@@ -79,7 +83,9 @@ describe('integrated gradients: completeness at 64 steps', () => {
             });
             expect(r.scores).toHaveLength(c.input.ids.length);
             const err = r.checks!.completeness_error;
-            report.push(`${c.name} ${precision} ${method} ${baseline}: completeness_error ${err.toExponential(2)}`);
+            report.push(
+              `${c.name} ${precision} ${method} ${baseline}: completeness_error ${err.toExponential(2)}`,
+            );
             // fp32: the 1% the issue asks; int8's forward is quantized, its gradient is not (straight-through).
             expect(err).toBeLessThan(precision === 'fp32' ? 0.01 : 0.5);
           });
@@ -108,14 +114,26 @@ describe('saliency methods', () => {
 
   it('SmoothGrad is deterministic for a seed and changes with it', async () => {
     const ctx = await context(bert.files);
-    const a = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, { samples: 8, seed: 42 });
-    const b = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, { samples: 8, seed: 42 });
-    const c = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, { samples: 8, seed: 43 });
+    const a = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, {
+      samples: 8,
+      seed: 42,
+    });
+    const b = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, {
+      samples: 8,
+      seed: 42,
+    });
+    const c = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, {
+      samples: 8,
+      seed: 43,
+    });
     expect(b.scores).toEqual(a.scores);
     expect(c.scores).not.toEqual(a.scores);
     // The same with batches of 3 (a small memory budget): batching does not change the result.
     const small = await context(bert.files, 'fp32', { maxBatch: 3 });
-    const d = await SALIENCY_METHODS.smoothgrad.attribute(small, bert.input, bert.target, { samples: 8, seed: 42 });
+    const d = await SALIENCY_METHODS.smoothgrad.attribute(small, bert.input, bert.target, {
+      samples: 8,
+      seed: 42,
+    });
     d.scores.forEach((s, i) => expect(s).toBeCloseTo(a.scores[i], 5));
   });
 
@@ -123,8 +141,12 @@ describe('saliency methods', () => {
     const big = await context(bert.files);
     const small = await context(bert.files, 'fp32', { maxBatch: 5 });
     expect(small.batchSize(6)).toBe(5);
-    const a = await SALIENCY_METHODS.integrated_gradients.attribute(big, bert.input, bert.target, { steps: 16 });
-    const b = await SALIENCY_METHODS.integrated_gradients.attribute(small, bert.input, bert.target, { steps: 16 });
+    const a = await SALIENCY_METHODS.integrated_gradients.attribute(big, bert.input, bert.target, {
+      steps: 16,
+    });
+    const b = await SALIENCY_METHODS.integrated_gradients.attribute(small, bert.input, bert.target, {
+      steps: 16,
+    });
     b.scores.forEach((s, i) => expect(s).toBeCloseTo(a.scores[i], 5));
   });
 
@@ -146,7 +168,9 @@ describe('saliency methods', () => {
   it('pad baselines need a pad token', async () => {
     const ctx = await context(CASES[1].files);
     await expect(
-      SALIENCY_METHODS.integrated_gradients.attribute(ctx, CASES[1].input, CASES[1].target, { baseline: 'pad' }),
+      SALIENCY_METHODS.integrated_gradients.attribute(ctx, CASES[1].input, CASES[1].target, {
+        baseline: 'pad',
+      }),
     ).rejects.toThrow(/no pad token/);
   });
 

@@ -49,7 +49,9 @@ export const smoothgrad: SaliencyMethod<SmoothGradParams> = {
       },
     );
     const [value] = await program.forward(x, 1, input, target);
-    const raw = params.multiply_by_inputs ? Float32Array.from(mean, (g, i) => g * x[i]) : Float32Array.from(mean);
+    const raw = params.multiply_by_inputs
+      ? Float32Array.from(mean, (g, i) => g * x[i])
+      : Float32Array.from(mean);
     const signed = params.multiply_by_inputs;
     return {
       scores: perToken(raw, input.ids.length, ctx.embedding.hidden, signed ? sum : l2),

@@ -30,5 +30,10 @@ export interface SaliencyMethod<P extends object = Record<string, unknown>> {
   defaults: P;
   /** whether scores are signed (diverging colour scale) or magnitudes */
   signed: boolean;
-  attribute(ctx: SaliencyContext, input: AttributionInput, target: TargetSpec, params?: Partial<P>): Promise<Attribution>;
+  attribute(
+    ctx: SaliencyContext,
+    input: AttributionInput,
+    target: TargetSpec,
+    params?: Partial<P>,
+  ): Promise<Attribution>;
 }

@@ -43,8 +43,11 @@ export async function finiteDifferenceCheck(
   target: string,
   opts: FdOptions,
 ): Promise<FdReport & { analytic: Record<string, Data>; numeric: Record<string, Data> }> {
-  const gradFeeds = Object.fromEntries(Object.entries(feeds).filter(([k]) => gradient.inputNames.includes(k)));
-  const fwdFeeds = (f: Feeds) => Object.fromEntries(Object.entries(f).filter(([k]) => forward.inputNames.includes(k)));
+  const gradFeeds = Object.fromEntries(
+    Object.entries(feeds).filter(([k]) => gradient.inputNames.includes(k)),
+  );
+  const fwdFeeds = (f: Feeds) =>
+    Object.fromEntries(Object.entries(f).filter(([k]) => forward.inputNames.includes(k)));
   const out = await gradient.run(gradFeeds);
   const analytic: Record<string, Data> = {};
   const numeric: Record<string, Data> = {};
@@ -66,11 +69,13 @@ export async function finiteDifferenceCheck(
       const probe = async (delta: number) => {
         const copy = data.slice() as Data;
         copy[i] += delta;
-        const t = new (base.constructor as unknown as new (type: string, d: Data, dims: readonly number[]) => OrtTensor)(
-          base.type,
-          copy,
-          base.dims,
-        );
+        const t = new (
+          base.constructor as unknown as new (
+            type: string,
+            d: Data,
+            dims: readonly number[],
+          ) => OrtTensor
+        )(base.type, copy, base.dims);
         return total(forward, fwdFeeds({ ...feeds, [name]: t }), target);
       };
       // The step actually taken, after rounding x ± ε to the tensor's precision.

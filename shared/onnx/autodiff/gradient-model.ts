@@ -15,7 +15,14 @@
  * shape-only computations (Shape, Range, masks, Cast to int) are not on such a path and get nothing.
  */
 import { GraphIndex } from '../graph-index.js';
-import { DataType, decodeModel, encodeModel, type ModelProto, type NodeProto, type ValueInfoProto } from '../proto.js';
+import {
+  DataType,
+  decodeModel,
+  encodeModel,
+  type ModelProto,
+  type NodeProto,
+  type ValueInfoProto,
+} from '../proto.js';
 import { floatTensor, GradientEmitter } from './emit.js';
 import { gradientView } from './quant-pattern.js';
 import { ruleFor } from './registry.js';
@@ -38,7 +45,9 @@ export const gradName = (wrt: string) => `grad.${wrt}`;
 export function gradientModel(model: ModelProto, opts: GradientOptions): ModelProto {
   const out = decodeModel(encodeModel(model)); // deep copy
   const graph = out.graph!;
-  const opset = Number((out.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
+  const opset = Number(
+    (out.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0,
+  );
   if (opset < 13) throw new Error(`autodiff: needs a model of opset >= 13, this one has ${opset}`);
   const forward = topoSort(graph);
   graph.node = forward;
@@ -47,7 +56,8 @@ export function gradientModel(model: ModelProto, opts: GradientOptions): ModelPr
   const view = gradientView(idx, forward);
 
   const known = new Set([...idx.inputs, ...idx.initializers, ...idx.producer.keys()]);
-  for (const w of opts.wrt) if (!idx.inputs.has(w)) throw new Error(`autodiff: "${w}" is not an input of the graph`);
+  for (const w of opts.wrt)
+    if (!idx.inputs.has(w)) throw new Error(`autodiff: "${w}" is not an input of the graph`);
   const seeds = [...(opts.target ? [opts.target] : []), ...Object.keys(opts.cotangents ?? {})];
   if (seeds.length === 0) throw new Error('autodiff: give a target or cotangents');
   for (const s of seeds) if (!known.has(s)) throw new Error(`autodiff: no tensor "${s}" in the graph`);
@@ -74,6 +84,12 @@ export function gradientModel(model: ModelProto, opts: GradientOptions): ModelPr
     for (const i of producer.get(t)?.input ?? []) if (i) stack.push(i);
   }
 
+  // Refuse an op without a rule before any rule runs (a later rule could fail less clearly on it).
+  for (const n of view) {
+    const onPath = (n.output ?? []).some((o) => needed.has(o)) && (n.input ?? []).some((i) => needed.has(i));
+    if (onPath) ruleFor(n);
+  }
+
   const e = new GradientEmitter(info, dtype, opset);
   const grads = new Map<string, string[]>();
   const push = (t: string, g: string) => grads.set(t, [...(grads.get(t) ?? []), g]);
@@ -89,7 +105,10 @@ export function gradientModel(model: ModelProto, opts: GradientOptions): ModelPr
   e.scope = 'seed';
   const newInputs: ValueInfoProto[] = [];
   if (opts.target) {
-    push(opts.target, e.op1('ConstantOfShape', [e.shapeOf(opts.target)], { value: floatTensor('value', [1], [1], dtype) }));
+    push(
+      opts.target,
+      e.op1('ConstantOfShape', [e.shapeOf(opts.target)], { value: floatTensor('value', [1], [1], dtype) }),
+    );
   }
   for (const [output, input] of Object.entries(opts.cotangents ?? {})) {
     newInputs.push(anyShape(input, dtype));
@@ -128,7 +147,10 @@ export function gradientModel(model: ModelProto, opts: GradientOptions): ModelPr
   graph.output = [...keptOutputs, ...gradOutputs];
   graph.initializer = [...(graph.initializer ?? []), ...e.initializers];
   graph.input = [...(graph.input ?? []), ...newInputs];
-  graph.node = pruneTo([...forward, ...e.nodes], graph.output.map((o) => o.name!));
+  graph.node = pruneTo(
+    [...forward, ...e.nodes],
+    graph.output.map((o) => o.name!),
+  );
   dropUnused(out);
   return out;
 }

@@ -10,16 +10,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../../models/tiny/bert.js';
+import type { ModelFiles } from '../../../models/tiny/files.js';
 import { buildTinyGpt2 } from '../../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../../models/tiny/marian.js';
-import type { ModelFiles } from '../../../models/tiny/files.js';
 import { nodeOrt } from '../../../test/helpers/local-model.js';
+import { batchFeeds } from '../../explain/saliency/batch-feeds.js';
 import { createSaliencyContext, type SaliencyContext } from '../../explain/saliency/index.js';
+import type { AttributionInput } from '../../explain/saliency/types.js';
 import { type TargetSpec, targetFromLogits } from '../../explain/targets.js';
 import { readModelMeta } from '../../runtime/model.js';
 import { createSessionFactory, type Feeds } from '../../runtime/session.js';
-import { batchFeeds } from '../../explain/saliency/batch-feeds.js';
-import type { AttributionInput } from '../../explain/saliency/types.js';
 
 const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
 const reader = (m: ModelFiles) => async (path: string) => {
@@ -33,7 +33,12 @@ async function context(m: ModelFiles, precision: 'fp32' | 'int8'): Promise<Salie
 }
 
 /** The target from the *original* graphs' logits. */
-async function reference(m: ModelFiles, family: string, input: AttributionInput, target: TargetSpec): Promise<number> {
+async function reference(
+  m: ModelFiles,
+  family: string,
+  input: AttributionInput,
+  target: TargetSpec,
+): Promise<number> {
   const ctx = { ort: nodeOrt, heads: 4, headDim: 8 };
   const open = (p: string) => factory.create(m.files[p] as Uint8Array);
   let logits: Feeds[string];
@@ -41,9 +46,17 @@ async function reference(m: ModelFiles, family: string, input: AttributionInput,
     const enc = await open('onnx/encoder_model.onnx');
     const dec = await open('onnx/decoder_model.onnx');
     const h = (await enc.run(batchFeeds(ctx, enc.inputNames, input.ids, 1, {}))).last_hidden_state;
-    const mask = new nodeOrt.Tensor('int64', BigInt64Array.from(input.ids.map(() => 1n)), [1, input.ids.length]);
+    const mask = new nodeOrt.Tensor('int64', BigInt64Array.from(input.ids.map(() => 1n)), [
+      1,
+      input.ids.length,
+    ]);
     logits = (
-      await dec.run(batchFeeds(ctx, dec.inputNames, input.decoderIds!, 1, { encoder_hidden_states: h, encoder_attention_mask: mask }))
+      await dec.run(
+        batchFeeds(ctx, dec.inputNames, input.decoderIds!, 1, {
+          encoder_hidden_states: h,
+          encoder_attention_mask: mask,
+        }),
+      )
     ).logits;
   } else {
     const s = await open('onnx/model.onnx');
@@ -157,7 +170,8 @@ describe('whole-model gradients', () => {
     both.set(x2, x1.length);
     const batched = await program.gradient(both, 2, f.input, f.target);
     const single = await program.gradient(x2, 1, f.input, f.target);
-    for (let i = 0; i < x1.length; i += 7) expect(batched.grads[x1.length + i]).toBeCloseTo(single.grads[i], 5);
+    for (let i = 0; i < x1.length; i += 7)
+      expect(batched.grads[x1.length + i]).toBeCloseTo(single.grads[i], 5);
   });
 
   it('reports', () => console.log(measured.join('\n')));

@@ -5,7 +5,12 @@ import * as ew from './rules/elementwise.js';
 import { gather } from './rules/gather.js';
 import { gemm, matmul } from './rules/matmul.js';
 import { layerNorm } from './rules/normalization.js';
-import { AUTODIFF_DOMAIN, DEQUANTIZED_MATMUL, dequantizedMatMul, dynamicQuantizeMatMul } from './rules/quant.js';
+import {
+  AUTODIFF_DOMAIN,
+  DEQUANTIZED_MATMUL,
+  dequantizedMatMul,
+  dynamicQuantizeMatMul,
+} from './rules/quant.js';
 import { reduce } from './rules/reduce.js';
 import * as sh from './rules/shape.js';
 import { logSoftmax, softmax } from './rules/softmax.js';

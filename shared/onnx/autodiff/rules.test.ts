@@ -64,7 +64,8 @@ function size(dims: number[]) {
 
 function initializer(i: Input, dtype: number): TensorProto {
   if (i.kind === 'int64') return tensorI64(i.name, i.dims, i.data!);
-  if (i.kind === 'bool') return { name: i.name, dims: i.dims, dataType: DataType.BOOL, rawData: Uint8Array.from(i.data!) };
+  if (i.kind === 'bool')
+    return { name: i.name, dims: i.dims, dataType: DataType.BOOL, rawData: Uint8Array.from(i.data!) };
   return floatTensor(i.name, i.dims, i.data!, dtype);
 }
 
@@ -78,7 +79,16 @@ async function buildCase(c: Case): Promise<{ model: ModelProto; feeds: Feeds; wr
   }
   const wrt = c.inputs.filter((i) => (i.kind ?? 'float') === 'float' && !i.constant);
   const inits = c.inputs.filter((i) => !wrt.includes(i)).map((i) => initializer(i, dtype));
-  const body = c.nodes ?? [node(c.op!, c.inputs.map((i) => i.name), outputs, c.attrs ?? {}, c.op, c.domain)];
+  const body = c.nodes ?? [
+    node(
+      c.op!,
+      c.inputs.map((i) => i.name),
+      outputs,
+      c.attrs ?? {},
+      c.op,
+      c.domain,
+    ),
+  ];
   const feeds: Feeds = {};
   for (const i of wrt) {
     feeds[i.name] =
@@ -139,9 +149,21 @@ const CASES: Case[] = [
   { name: 'Mul by constant', op: 'Mul', inputs: [f('a', [2, 3]), f('c', [3], { constant: true })] },
   { name: 'Div broadcast [2,3]/[3]', op: 'Div', inputs: [f('a', [2, 3]), f('b', [3], { range: [0.5, 2] })] },
   { name: 'Div by scalar', op: 'Div', inputs: [f('a', [2, 3]), f('b', [], { range: [0.5, 2] })] },
-  { name: 'Pow constant exponent 3', op: 'Pow', inputs: [f('a', [2, 3]), f('p', [], { constant: true, data: [3] })] },
-  { name: 'Pow constant exponent 2', op: 'Pow', inputs: [f('a', [2, 3]), f('p', [], { constant: true, data: [2] })] },
-  { name: 'Pow varying exponent', op: 'Pow', inputs: [f('a', [2, 3], { range: [0.5, 2] }), f('p', [3], { range: [-1, 2] })] },
+  {
+    name: 'Pow constant exponent 3',
+    op: 'Pow',
+    inputs: [f('a', [2, 3]), f('p', [], { constant: true, data: [3] })],
+  },
+  {
+    name: 'Pow constant exponent 2',
+    op: 'Pow',
+    inputs: [f('a', [2, 3]), f('p', [], { constant: true, data: [2] })],
+  },
+  {
+    name: 'Pow varying exponent',
+    op: 'Pow',
+    inputs: [f('a', [2, 3], { range: [0.5, 2] }), f('p', [3], { range: [-1, 2] })],
+  },
   { name: 'Sqrt', op: 'Sqrt', inputs: [f('a', [2, 3], { range: [0.5, 2] })] },
   { name: 'Neg', op: 'Neg', inputs: [f('a', [2, 3])] },
   { name: 'Exp', op: 'Exp', inputs: [f('a', [2, 3])] },
@@ -151,7 +173,11 @@ const CASES: Case[] = [
   {
     name: 'Where broadcast',
     op: 'Where',
-    inputs: [f('m', [2, 1, 4], { kind: 'bool', data: [1, 0, 1, 1, 0, 0, 1, 0] }), f('a', [2, 3, 4]), f('b', [4])],
+    inputs: [
+      f('m', [2, 1, 4], { kind: 'bool', data: [1, 0, 1, 1, 0, 0, 1, 0] }),
+      f('a', [2, 3, 4]),
+      f('b', [4]),
+    ],
   },
   // activations
   { name: 'Tanh', op: 'Tanh', inputs: [f('a', [2, 5])] },
@@ -159,7 +185,14 @@ const CASES: Case[] = [
   { name: 'Relu', op: 'Relu', inputs: [f('a', [2, 5])] },
   { name: 'Erf', op: 'Erf', inputs: [f('a', [2, 5])], precision: 'f32' },
   { name: 'Gelu (opset 20, exact)', op: 'Gelu', inputs: [f('a', [2, 5])], opset: 20, precision: 'f32' },
-  { name: 'Gelu (opset 20, tanh)', op: 'Gelu', attrs: { approximate: 'tanh' }, inputs: [f('a', [2, 5])], opset: 20, precision: 'f32' },
+  {
+    name: 'Gelu (opset 20, tanh)',
+    op: 'Gelu',
+    attrs: { approximate: 'tanh' },
+    inputs: [f('a', [2, 5])],
+    opset: 20,
+    precision: 'f32',
+  },
   {
     name: 'Gelu (com.microsoft)',
     op: 'Gelu',
@@ -178,11 +211,20 @@ const CASES: Case[] = [
   },
   // linear algebra
   { name: 'MatMul [2,3,4]@[4,5]', op: 'MatMul', inputs: [f('a', [2, 3, 4]), f('b', [4, 5])] },
-  { name: 'MatMul batch broadcast [2,1,3,4]@[3,4,2]', op: 'MatMul', inputs: [f('a', [2, 1, 3, 4]), f('b', [3, 4, 2])] },
+  {
+    name: 'MatMul batch broadcast [2,1,3,4]@[3,4,2]',
+    op: 'MatMul',
+    inputs: [f('a', [2, 1, 3, 4]), f('b', [3, 4, 2])],
+  },
   { name: 'MatMul [4]@[2,4,3]', op: 'MatMul', inputs: [f('a', [4]), f('b', [2, 4, 3])] },
   { name: 'MatMul [2,3,4]@[4]', op: 'MatMul', inputs: [f('a', [2, 3, 4]), f('b', [4])] },
   { name: 'MatMul [4]@[4]', op: 'MatMul', inputs: [f('a', [4]), f('b', [4])] },
-  { name: 'Gemm', op: 'Gemm', attrs: { alpha: 0.7, beta: 1.3 }, inputs: [f('a', [3, 4]), f('b', [4, 2]), f('c', [2])] },
+  {
+    name: 'Gemm',
+    op: 'Gemm',
+    attrs: { alpha: 0.7, beta: 1.3 },
+    inputs: [f('a', [3, 4]), f('b', [4, 2]), f('c', [2])],
+  },
   {
     name: 'Gemm transA transB',
     op: 'Gemm',
@@ -207,10 +249,25 @@ const CASES: Case[] = [
     inputs: [f('a', [2, 3, 4]), f('g', [3, 4], { constant: true })],
     precision: 'f32',
   },
-  { name: 'ReduceSum axes [1] keepdims 0', op: 'ReduceSum', attrs: { keepdims: 0 }, inputs: [f('a', [2, 3, 4]), f('ax', [1], { kind: 'int64', data: [1] })] },
+  {
+    name: 'ReduceSum axes [1] keepdims 0',
+    op: 'ReduceSum',
+    attrs: { keepdims: 0 },
+    inputs: [f('a', [2, 3, 4]), f('ax', [1], { kind: 'int64', data: [1] })],
+  },
   { name: 'ReduceSum all', op: 'ReduceSum', inputs: [f('a', [2, 3])] },
-  { name: 'ReduceMean axes [-1] (opset 17 attribute)', op: 'ReduceMean', attrs: { axes: [-1] }, inputs: [f('a', [2, 3, 4])] },
-  { name: 'ReduceMean axes [0,2] keepdims 0', op: 'ReduceMean', attrs: { axes: [0, 2], keepdims: 0 }, inputs: [f('a', [2, 3, 4])] },
+  {
+    name: 'ReduceMean axes [-1] (opset 17 attribute)',
+    op: 'ReduceMean',
+    attrs: { axes: [-1] },
+    inputs: [f('a', [2, 3, 4])],
+  },
+  {
+    name: 'ReduceMean axes [0,2] keepdims 0',
+    op: 'ReduceMean',
+    attrs: { axes: [0, 2], keepdims: 0 },
+    inputs: [f('a', [2, 3, 4])],
+  },
   {
     name: 'ReduceMean (opset 18 input)',
     op: 'ReduceMean',
@@ -220,10 +277,19 @@ const CASES: Case[] = [
   // data movement
   { name: 'Identity', op: 'Identity', inputs: [f('a', [2, 3])] },
   { name: 'Cast to double', op: 'Cast', attrs: { to: DataType.DOUBLE }, inputs: [f('a', [2, 3])] },
-  { name: 'Reshape', op: 'Reshape', inputs: [f('a', [2, 3, 4]), f('s', [3], { kind: 'int64', data: [0, 4, -1] })] },
+  {
+    name: 'Reshape',
+    op: 'Reshape',
+    inputs: [f('a', [2, 3, 4]), f('s', [3], { kind: 'int64', data: [0, 4, -1] })],
+  },
   { name: 'Transpose', op: 'Transpose', attrs: { perm: [2, 0, 1] }, inputs: [f('a', [2, 3, 4])] },
   { name: 'Transpose default', op: 'Transpose', inputs: [f('a', [2, 3, 4])] },
-  { name: 'Concat axis 1', op: 'Concat', attrs: { axis: 1 }, inputs: [f('a', [2, 1, 3]), f('b', [2, 2, 3]), f('c', [2, 1, 3], { constant: true })] },
+  {
+    name: 'Concat axis 1',
+    op: 'Concat',
+    attrs: { axis: 1 },
+    inputs: [f('a', [2, 1, 3]), f('b', [2, 2, 3]), f('c', [2, 1, 3], { constant: true })],
+  },
   {
     name: 'Slice with steps and negatives',
     op: 'Slice',
@@ -243,7 +309,11 @@ const CASES: Case[] = [
     outputs: 3,
   },
   { name: 'Squeeze', op: 'Squeeze', inputs: [f('a', [2, 1, 3]), f('ax', [1], { kind: 'int64', data: [1] })] },
-  { name: 'Unsqueeze', op: 'Unsqueeze', inputs: [f('a', [2, 3]), f('ax', [2], { kind: 'int64', data: [0, 3] })] },
+  {
+    name: 'Unsqueeze',
+    op: 'Unsqueeze',
+    inputs: [f('a', [2, 3]), f('ax', [2], { kind: 'int64', data: [0, 3] })],
+  },
   { name: 'Expand', op: 'Expand', inputs: [f('a', [3, 1]), f('s', [3], { kind: 'int64', data: [2, 3, 4] })] },
   { name: 'Flatten', op: 'Flatten', attrs: { axis: 2 }, inputs: [f('a', [2, 3, 4])] },
   {
@@ -251,11 +321,20 @@ const CASES: Case[] = [
     op: 'Gather',
     inputs: [f('a', [4, 3]), f('i', [2, 2], { kind: 'int64', data: [1, 3, 1, 0] })],
   },
-  { name: 'Gather scalar index, axis 1', op: 'Gather', attrs: { axis: 1 }, inputs: [f('a', [2, 4, 3]), f('i', [], { kind: 'int64', data: [0] })] },
+  {
+    name: 'Gather scalar index, axis 1',
+    op: 'Gather',
+    attrs: { axis: 1 },
+    inputs: [f('a', [2, 4, 3]), f('i', [], { kind: 'int64', data: [0] })],
+  },
   {
     name: 'Gather of a constant table by ids (no gradient needed)',
     nodes: [node('Gather', ['table', 'ids'], ['rows']), node('Mul', ['rows', 'a'], ['y0'])],
-    inputs: [f('table', [5, 3], { constant: true }), f('ids', [2], { kind: 'int64', data: [4, 1] }), f('a', [2, 3])],
+    inputs: [
+      f('table', [5, 3], { constant: true }),
+      f('ids', [2], { kind: 'int64', data: [4, 1] }),
+      f('a', [2, 3]),
+    ],
   },
 ];
 
@@ -324,7 +403,9 @@ describe('gradient rules against finite differences', () => {
     const gradQ = (await gq.run(feeds))['grad.a'].data as Float32Array;
     // Reference: the float graph with W replaced by its dequantized values.
     const wq = q.graph!.initializer!.find((t) => t.name === 'w_quantized')!;
-    const scale = new Float32Array(q.graph!.initializer!.find((t) => t.name === 'w_scale')!.rawData!.slice().buffer)[0];
+    const scale = new Float32Array(
+      q.graph!.initializer!.find((t) => t.name === 'w_scale')!.rawData!.slice().buffer,
+    )[0];
     const deq = Array.from(wq.rawData!, (v) => (v - 128) * scale);
     const refModel = decodeModel(encodeModel(model));
     const wInit = refModel.graph!.initializer!.find((t) => t.name === 'w')!;
@@ -337,13 +418,22 @@ describe('gradient rules against finite differences', () => {
       maxErr = Math.max(maxErr, Math.abs(gradF[i] - gradQ[i]));
       maxAbs = Math.max(maxAbs, Math.abs(gradF[i]));
     }
-    measured['int8 MatMul (vs float MatMul with dequantized W)'] = { precision: 'f32', relError: maxErr / maxAbs };
+    measured['int8 MatMul (vs float MatMul with dequantized W)'] = {
+      precision: 'f32',
+      relError: maxErr / maxAbs,
+    };
     expect(maxErr / maxAbs).toBeLessThan(1e-5);
   });
 
   it('refuses an op without a rule on the gradient path, naming it', async () => {
-    const { model } = await buildCase({ name: 'Tile', op: 'Tile', inputs: [f('a', [2, 3]), f('r', [2], { kind: 'int64', data: [1, 2] })] });
-    expect(() => gradientModel(model, { wrt: ['a'], target: 'target' })).toThrow(/operator Tile \(node "Tile"\)/);
+    const { model } = await buildCase({
+      name: 'Tile',
+      op: 'Tile',
+      inputs: [f('a', [2, 3]), f('r', [2], { kind: 'int64', data: [1, 2] })],
+    });
+    expect(() => gradientModel(model, { wrt: ['a'], target: 'target' })).toThrow(
+      /operator Tile \(node "Tile"\)/,
+    );
   });
 
   it('skips integer and shape-only subgraphs', async () => {
@@ -368,8 +458,9 @@ describe('gradient rules against finite differences', () => {
   });
 
   it('reports the measured errors', () => {
-    const rows = Object.entries(measured).map(([k, v]) => `${v.precision} ${v.relError.toExponential(1)}  ${k}`);
+    const rows = Object.entries(measured).map(
+      ([k, v]) => `${v.precision} ${v.relError.toExponential(1)}  ${k}`,
+    );
     console.log(`FD relative errors (max |analytic − numeric| / max |numeric|):\n${rows.join('\n')}`);
   });
 });
-

@@ -192,6 +192,28 @@ export class ShapeInfo {
       case 'LeakyRelu':
       case 'Elu':
       case 'Softplus':
+      case 'Softsign':
+      case 'Selu':
+      case 'Celu':
+      case 'HardSigmoid':
+      case 'HardSwish':
+      case 'Mish':
+      case 'ThresholdedRelu':
+      case 'Shrink':
+      case 'Atan':
+      case 'Asin':
+      case 'Acos':
+      case 'Tan':
+      case 'Sinh':
+      case 'Cosh':
+      case 'Asinh':
+      case 'Acosh':
+      case 'Atanh':
+      case 'QuickGelu':
+      case 'BatchNormalization':
+      case 'InstanceNormalization':
+      case 'SimplifiedLayerNormalization':
+      case 'RMSNormalization':
       case 'Dropout':
       case 'Trilu':
       case 'CumSum':
@@ -261,7 +283,10 @@ export class ShapeInfo {
       }
       case 'Shape': {
         const r = x?.length;
-        if (r === undefined) return set0([null], DataType.INT64);
+        if (r === undefined) {
+          set0([null], DataType.INT64);
+          return;
+        }
         const start = norm(Math.max(-r, Math.min(r, attrInt(n, 'start', 0))), r);
         const end = norm(Math.max(-r, Math.min(r, attrInt(n, 'end', r))), r);
         set0([Math.max(0, end - start)], DataType.INT64);
@@ -294,9 +319,13 @@ export class ShapeInfo {
         const t = attrTensor(n, 'value');
         const type = t?.dataType ?? DataType.FLOAT;
         const v = this.constInts(n.input![0]);
-        if (v) return set0(v, type);
+        if (v) {
+          set0(v, type);
+          return;
+        }
         const len = x?.[0];
-        return set0(typeof len === 'number' ? new Array(len).fill(null) : null, type);
+        set0(typeof len === 'number' ? new Array(len).fill(null) : null, type);
+        return;
       }
       case 'Range':
         set0([null]);
@@ -316,26 +345,39 @@ export class ShapeInfo {
               dims[minus] = total / (known as number[]).reduce((a, b) => a * b, 1);
             }
           }
-          return set0(dims);
+          set0(dims);
+          return;
         }
         const len = ins[1]?.[0];
-        return set0(typeof len === 'number' ? new Array(len).fill(null) : null);
+        set0(typeof len === 'number' ? new Array(len).fill(null) : null);
+        return;
       }
       case 'Flatten': {
-        if (!x) return set0([null, null]);
+        if (!x) {
+          set0([null, null]);
+          return;
+        }
         const axis = norm(attrInt(n, 'axis', 1), x.length);
         const prod = (ds: Dim[]) =>
           ds.every((d) => typeof d === 'number') ? (ds as number[]).reduce((a, b) => a * b, 1) : null;
-        return set0([prod(x.slice(0, axis)), prod(x.slice(axis))]);
+        set0([prod(x.slice(0, axis)), prod(x.slice(axis))]);
+        return;
       }
       case 'Transpose': {
-        if (!x) return set0(null);
+        if (!x) {
+          set0(null);
+          return;
+        }
         const perm = attrInts(n, 'perm') ?? x.map((_, i) => x.length - 1 - i);
-        return set0(perm.map((p) => x[p]));
+        set0(perm.map((p) => x[p]));
+        return;
       }
       case 'Unsqueeze': {
         const axes = this.axesOf(n);
-        if (!x || !axes) return set0(null);
+        if (!x || !axes) {
+          set0(null);
+          return;
+        }
         const r = x.length + axes.length;
         const ax = new Set(axes.map((a) => norm(a, r)));
         const out: Dim[] = [];
@@ -348,9 +390,14 @@ export class ShapeInfo {
       }
       case 'Squeeze': {
         const axes = this.axesOf(n);
-        if (!x) return set0(null);
-        if (!axes)
-          return set0(x.every((d) => d !== null && typeof d === 'number') ? x.filter((d) => d !== 1) : null);
+        if (!x) {
+          set0(null);
+          return;
+        }
+        if (!axes) {
+          set0(x.every((d) => d !== null && typeof d === 'number') ? x.filter((d) => d !== 1) : null);
+          return;
+        }
         const ax = new Set(axes.map((a) => norm(a, x.length)));
         set0(x.filter((_, i) => !ax.has(i)));
         const v = this.constInts(n.input![0]);
@@ -359,7 +406,10 @@ export class ShapeInfo {
       }
       case 'Gather': {
         const idx = ins[1];
-        if (!x || !idx) return set0(null);
+        if (!x || !idx) {
+          set0(null);
+          return;
+        }
         const axis = norm(attrInt(n, 'axis', 0), x.length);
         set0([...x.slice(0, axis), ...idx, ...x.slice(axis + 1)]);
         const data = this.constInts(n.input![0]);
@@ -375,7 +425,10 @@ export class ShapeInfo {
         set0(ins[1]);
         return;
       case 'Concat': {
-        if (ins.some((s) => !s)) return set0(ins.find((s) => s) ? ins.find((s) => s)!.map(() => null) : null);
+        if (ins.some((s) => !s)) {
+          set0(ins.find((s) => s) ? ins.find((s) => s)!.map(() => null) : null);
+          return;
+        }
         const r = ins[0]!.length;
         const axis = norm(attrInt(n, 'axis', 0), r);
         const out = ins[0]!.slice();
@@ -409,7 +462,10 @@ export class ShapeInfo {
         return;
       }
       case 'Slice': {
-        if (!x) return set0(null);
+        if (!x) {
+          set0(null);
+          return;
+        }
         const starts = this.constInts(n.input![1]);
         const ends = this.constInts(n.input![2]);
         const axes = n.input![3] ? this.constInts(n.input![3]) : x.map((_, i) => i);
@@ -418,7 +474,8 @@ export class ShapeInfo {
         if (!starts || !ends || !axes || !steps) {
           // Axes unknown: every dim may change.
           const changed = axes ? new Set(axes.map((a) => norm(a, x.length))) : undefined;
-          return set0(out.map((d, i) => (!changed || changed.has(i) ? null : d)));
+          set0(out.map((d, i) => (!changed || changed.has(i) ? null : d)));
+          return;
         }
         axes.forEach((a, k) => {
           const i = norm(a, x.length);
@@ -438,7 +495,8 @@ export class ShapeInfo {
         const target = this.constInts(n.input![1]);
         const len = ins[1]?.[0];
         const shape: Shape = target ?? (typeof len === 'number' ? new Array(len).fill(null) : null);
-        return set0(broadcastShapes([x, shape]));
+        set0(broadcastShapes([x, shape]));
+        return;
       }
       case 'ReduceSum':
       case 'ReduceMean':
@@ -454,20 +512,31 @@ export class ShapeInfo {
         const arg = op.startsWith('Arg');
         const axes = arg ? [attrInt(n, 'axis', 0)] : this.axesOf(n);
         const type = arg ? DataType.INT64 : t0;
-        if (!x) return set0(null, type);
+        if (!x) {
+          set0(null, type);
+          return;
+        }
         const all = !axes || axes.length === 0;
-        if (all && !arg && attrInt(n, 'noop_with_empty_axes', 0) && axes) return set0(x, type);
+        if (all && !arg && attrInt(n, 'noop_with_empty_axes', 0) && axes) {
+          set0(x, type);
+          return;
+        }
         const ax = new Set(all ? x.map((_, i) => i) : axes!.map((a) => norm(a, x.length)));
-        return set0(keep ? x.map((d, i) => (ax.has(i) ? 1 : d)) : x.filter((_, i) => !ax.has(i)), type);
+        set0(keep ? x.map((d, i) => (ax.has(i) ? 1 : d)) : x.filter((_, i) => !ax.has(i)), type);
+        return;
       }
       case 'OneHot': {
         const idx = x;
         const depth = this.constInts(n.input![1])?.[0] ?? null;
         const type = this.type(n.input![2]);
-        if (!idx) return set0(null, type);
+        if (!idx) {
+          set0(null, type);
+          return;
+        }
         const r = idx.length + 1;
         const axis = norm(attrInt(n, 'axis', -1), r);
-        return set0([...idx.slice(0, axis), depth, ...idx.slice(axis)], type);
+        set0([...idx.slice(0, axis), depth, ...idx.slice(axis)], type);
+        return;
       }
       case 'DynamicQuantizeLinear':
         this.set(outs[0], x, DataType.UINT8);

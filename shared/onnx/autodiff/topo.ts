@@ -7,7 +7,9 @@ export function topoSort(graph: GraphProto): NodeProto[] {
   nodes.forEach((n, i) => {
     for (const o of n.output ?? []) if (o) producer.set(o, i);
   });
-  const waiting = nodes.map((n) => new Set((n.input ?? []).filter((i) => i && producer.has(i)).map((i) => producer.get(i)!)));
+  const waiting = nodes.map(
+    (n) => new Set((n.input ?? []).filter((i) => i && producer.has(i)).map((i) => producer.get(i)!)),
+  );
   const dependents = nodes.map(() => [] as number[]);
   waiting.forEach((deps, i) => {
     for (const d of deps) dependents[d].push(i);

@@ -4,17 +4,26 @@ import { attrFloat, attrString } from '../shapes.js';
 import type { GradRule } from './types.js';
 
 /** y = tanh x: dx = g·(1 − y²). */
-export const tanh: GradRule = ({ y, dY: [g], e }) => [g && e.mul(g, e.op1('Sub', [e.scalar(1), e.mul(y[0], y[0])]))];
+export const tanh: GradRule = ({ y, dY: [g], e }) => [
+  g && e.mul(g, e.op1('Sub', [e.scalar(1), e.mul(y[0], y[0])])),
+];
 
 /** y = σ(x): dx = g·y·(1 − y). */
 export const sigmoid: GradRule = ({ y, dY: [g], e }) => [
   g && e.mul(g, e.mul(y[0], e.op1('Sub', [e.scalar(1), y[0]]))),
 ];
 
-export const relu: GradRule = ({ x, dY: [g], e }) => [g && e.op1('Where', [e.op1('Greater', [x[0], e.scalar(0)]), g, e.scalar(0)])];
+export const relu: GradRule = ({ x, dY: [g], e }) => [
+  g && e.op1('Where', [e.op1('Greater', [x[0], e.scalar(0)]), g, e.scalar(0)]),
+];
 
 export const leakyRelu: GradRule = ({ node, x, dY: [g], e }) => [
-  g && e.op1('Where', [e.op1('Greater', [x[0], e.scalar(0)]), g, e.mul(g, e.scalar(attrFloat(node, 'alpha', 0.01)))]),
+  g &&
+    e.op1('Where', [
+      e.op1('Greater', [x[0], e.scalar(0)]),
+      g,
+      e.mul(g, e.scalar(attrFloat(node, 'alpha', 0.01))),
+    ]),
 ];
 
 /** y = erf x: dx = g·2/√π·exp(−x²). */
@@ -27,7 +36,10 @@ export const erf: GradRule = ({ x, dY: [g], e }) => {
 
 /** d/dx of x·Φ(x) (exact GELU): Φ(x) + x·φ(x). */
 function geluExactDerivative(e: GradientEmitter, x: string): string {
-  const cdf = e.mul(e.op1('Add', [e.op1('Erf', [e.mul(x, e.scalar(Math.SQRT1_2))]), e.scalar(1)]), e.scalar(0.5));
+  const cdf = e.mul(
+    e.op1('Add', [e.op1('Erf', [e.mul(x, e.scalar(Math.SQRT1_2))]), e.scalar(1)]),
+    e.scalar(0.5),
+  );
   const pdf = e.mul(e.op1('Exp', [e.mul(e.mul(x, x), e.scalar(-0.5))]), e.scalar(1 / Math.sqrt(2 * Math.PI)));
   return e.op1('Add', [cdf, e.mul(x, pdf)]);
 }
@@ -58,5 +70,8 @@ export const biasedGelu: GradRule = ({ node, x, dY: [g], needs, e }) => {
   const z = x[1] ? e.op1('Add', [x[0], x[1]]) : x[0];
   const d = node.opType === 'FastGelu' ? geluTanhDerivative(e, z) : geluExactDerivative(e, z);
   const dz = e.mul(g, d);
-  return [needs[0] ? e.unbroadcast(dz, x[0]) : undefined, needs[1] && x[1] ? e.unbroadcast(dz, x[1]) : undefined];
+  return [
+    needs[0] ? e.unbroadcast(dz, x[0]) : undefined,
+    needs[1] && x[1] ? e.unbroadcast(dz, x[1]) : undefined,
+  ];
 };

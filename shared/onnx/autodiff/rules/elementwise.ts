@@ -80,7 +80,8 @@ export const where: GradRule = ({ x, dY: [g], needs, e }) => {
 
 /** Max / Min of two operands: the gradient goes to the selected one (to the first on ties). */
 export const maxMin: GradRule = ({ node, x, y, dY: [g], needs, e }) => {
-  if (!g || x.length !== 2) throw new Error(`autodiff: ${node.opType} node "${node.name}" with ${x.length} inputs has no rule`);
+  if (!g || x.length !== 2)
+    throw new Error(`autodiff: ${node.opType} node "${node.name}" with ${x.length} inputs has no rule`);
   const first = e.op1('Equal', [x[0], y[0]]);
   const zero = e.scalar(0);
   return [

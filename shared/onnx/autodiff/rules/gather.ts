@@ -14,7 +14,9 @@ export const gather: GradRule = ({ node, x: [data, indices], dY: [g], needs, e }
   const constant = e.info.constInts(indices);
   const unique = !!constant && new Set(constant).size === constant.length && constant.every((i) => i >= 0);
   if (!unique && e.opset < 16) {
-    throw new Error(`autodiff: Gather node "${node.name}" with runtime indices needs opset >= 16 for its gradient (model has ${e.opset})`);
+    throw new Error(
+      `autodiff: Gather node "${node.name}" with runtime indices needs opset >= 16 for its gradient (model has ${e.opset})`,
+    );
   }
   return [scatterBack(e, data, g, (idx) => e.op1('Gather', [idx, indices], { axis }), !unique)];
 };

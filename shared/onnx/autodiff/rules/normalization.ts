@@ -11,14 +11,20 @@ import type { GradRule } from './types.js';
 
 export const layerNorm: GradRule = ({ node, x: [x, scale, bias], dY, needs, e }) => {
   const g = dY[0];
-  if (dY[1] || dY[2]) throw new Error(`autodiff: LayerNormalization node "${node.name}": its Mean/InvStdDev outputs are on the gradient path`);
+  if (dY[1] || dY[2])
+    throw new Error(
+      `autodiff: LayerNormalization node "${node.name}": its Mean/InvStdDev outputs are on the gradient path`,
+    );
   if (!g) return [];
   const axis = attrInt(node, 'axis', -1);
   const eps = attrFloat(node, 'epsilon', 1e-5);
   const axes =
     axis < 0
       ? Array.from({ length: -axis }, (_, i) => axis + i)
-      : Array.from({ length: e.rank(x, 'LayerNormalization with a positive axis') - axis }, (_, i) => axis + i);
+      : Array.from(
+          { length: e.rank(x, 'LayerNormalization with a positive axis') - axis },
+          (_, i) => axis + i,
+        );
   const mean = e.reduceMean(x, axes, true);
   const centered = e.op1('Sub', [x, mean]);
   const variance = e.reduceMean(e.mul(centered, centered), axes, true);

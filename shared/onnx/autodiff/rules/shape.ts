@@ -15,7 +15,8 @@ export const identity: GradRule = ({ dY: [g] }) => [g];
 export const cast: GradRule = ({ node, x, dY: [g], e }) => {
   if (!g) return [];
   const from = e.info.type(x[0]) ?? DataType.FLOAT;
-  if (!isFloatType(from)) throw new Error(`autodiff: Cast node "${node.name}" from a non-float type is on the gradient path`);
+  if (!isFloatType(from))
+    throw new Error(`autodiff: Cast node "${node.name}" from a non-float type is on the gradient path`);
   return [from === e.info.type(g) ? g : e.op1('Cast', [g], { to: from })];
 };
 
@@ -67,17 +68,23 @@ export const split: GradRule = ({ node, y, dY, e }) => {
  * to a tensor of flat indices shaped like x, so starts, ends, negative indices and steps are handled
  * by the very op being differentiated; repeated indices (Gather) add up.
  */
-export function scatterBack(e: GradientEmitter, x: string, g: string, select: (indices: string) => string, add: boolean): string {
+export function scatterBack(
+  e: GradientEmitter,
+  x: string,
+  g: string,
+  select: (indices: string) => string,
+  add: boolean,
+): string {
   const size = e.op1('Size', [x]);
   const flat = e.op1('Range', [e.ints([0], []), size, e.ints([1], [])]);
   const picked = select(e.op1('Reshape', [flat, e.shapeOf(x)]));
   const zeros = e.zeros(e.op1('Reshape', [size, e.ints([1])]));
   const attrs: Record<string, AttrValue> = add ? { axis: 0, reduction: 'add' } : { axis: 0 };
-  const scattered = e.op1('ScatterElements', [
-    zeros,
-    e.op1('Reshape', [picked, e.ints([-1])]),
-    e.op1('Reshape', [g, e.ints([-1])]),
-  ], attrs);
+  const scattered = e.op1(
+    'ScatterElements',
+    [zeros, e.op1('Reshape', [picked, e.ints([-1])]), e.op1('Reshape', [g, e.ints([-1])])],
+    attrs,
+  );
   return e.op1('Reshape', [scattered, e.shapeOf(x)]);
 }
 

@@ -1,6 +1,7 @@
 /** Softmax and LogSoftmax along one axis (opset ≥ 13 semantics; older opsets flatten from `axis` on). */
-import type { GradientEmitter } from '../emit.js';
+
 import type { NodeProto } from '../../proto.js';
+import type { GradientEmitter } from '../emit.js';
 import { attrInt } from '../shapes.js';
 import type { GradRule } from './types.js';
 
