@@ -4,7 +4,8 @@
  */
 import { type ForwardResult, forward } from '../runtime/forward.js';
 import type { LoadedModel } from '../runtime/model.js';
-import { type ExplanationDocument, SCHEMA_ID } from '../schema/document.js';
+import type { ExplanationDocument } from '../schema/document.js';
+import { SCHEMA_ID } from '../schema/id.js';
 import type { AttentionRequest } from '../schema/requests.js';
 import { alignments, derivedEntries, headStats } from './attention-derived.js';
 import { attentionEntry } from './attention-entry.js';

@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 
-export const SCHEMA_ID = 'attn-heatmap/explanation@1';
+import { SCHEMA_ID } from './id.js';
+
+export { SCHEMA_ID };
 
 export const ModelFamily = z.enum(['encoder', 'decoder', 'encoder-decoder']);
 export type ModelFamily = z.infer<typeof ModelFamily>;

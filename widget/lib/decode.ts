@@ -50,11 +50,32 @@ export function entryValues(e: AttentionEntry): Float32Array {
   return v;
 }
 
-/** One rows×cols matrix: head `index` (position in data, not model head id) or the mean over heads. */
-export function headMatrix(values: Float32Array, e: AttentionEntry, index: number | 'mean'): Float32Array {
+/**
+ * One rows×cols matrix: head `index` (position in data, not model head id), the mean over heads, or
+ * their element-wise max with rows renormalised to sum to 1 (what the API's `aggregate: max` sends).
+ */
+export function headMatrix(
+  values: Float32Array,
+  e: AttentionEntry,
+  index: number | 'mean' | 'max',
+): Float32Array {
   const size = e.rows * e.cols;
-  if (index !== 'mean') return values.subarray(index * size, (index + 1) * size);
+  if (index !== 'mean' && index !== 'max') return values.subarray(index * size, (index + 1) * size);
+  if (e.heads === 1) return values.subarray(0, size);
   const out = new Float32Array(size);
+  if (index === 'max') {
+    out.set(values.subarray(0, size));
+    for (let h = 1; h < e.heads; h++) {
+      const base = h * size;
+      for (let i = 0; i < size; i++) if (values[base + i] > out[i]) out[i] = values[base + i];
+    }
+    for (let r = 0; r < e.rows; r++) {
+      let sum = 0;
+      for (let c = 0; c < e.cols; c++) sum += out[r * e.cols + c];
+      if (sum > 0) for (let c = 0; c < e.cols; c++) out[r * e.cols + c] /= sum;
+    }
+    return out;
+  }
   for (let h = 0; h < e.heads; h++) {
     const base = h * size;
     for (let i = 0; i < size; i++) out[i] += values[base + i];

@@ -134,7 +134,7 @@ describe('saliency methods', () => {
       samples: 8,
       seed: 42,
     });
-    d.scores.forEach((s, i) => expect(s).toBeCloseTo(a.scores[i], 5));
+    for (const [i, s] of d.scores.entries()) expect(s).toBeCloseTo(a.scores[i], 5);
   });
 
   it('integrated gradients chunked to a small memory budget equal one big batch', async () => {
@@ -147,7 +147,7 @@ describe('saliency methods', () => {
     const b = await SALIENCY_METHODS.integrated_gradients.attribute(small, bert.input, bert.target, {
       steps: 16,
     });
-    b.scores.forEach((s, i) => expect(s).toBeCloseTo(a.scores[i], 5));
+    for (const [i, s] of b.scores.entries()) expect(s).toBeCloseTo(a.scores[i], 5);
   });
 
   it('occlusion: f(x) − f(x with the token replaced), and by dropping tokens', async () => {

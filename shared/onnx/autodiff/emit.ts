@@ -4,7 +4,7 @@
  */
 import { type AttrValue, node, tensorI64 } from '../builder.js';
 import { DataType, type NodeProto, type TensorProto } from '../proto.js';
-import { type Shape, type ShapeInfo, sameShape } from './shapes.js';
+import { type Dim, type Shape, type ShapeInfo, sameShape } from './shapes.js';
 
 export class GradientEmitter {
   readonly nodes: NodeProto[] = [];
@@ -69,7 +69,7 @@ export class GradientEmitter {
       this.#consts.set(key, name);
       this.info.shapes.set(name, dims);
       this.info.types.set(name, DataType.INT64);
-      this.info.ints.set(name, values);
+      this.info.values.set(name, values);
     }
     return name;
   }
@@ -127,9 +127,12 @@ export class GradientEmitter {
    * `x`. Statically equal shapes need nothing; otherwise the axes to sum are found at run time, from
    * `Shape(g)` and `Shape(x)` left-padded with 1s, so dynamic sequence lengths work.
    */
-  unbroadcast(g: string, x: string): string {
+  unbroadcast(g: string, x: string, others: string[] = []): string {
     if (sameShape(this.shape(g), this.shape(x))) return g;
-    return this.unbroadcastTo(g, this.shapeOf(x), this.shape(x));
+    // g has the shape of x broadcast against `others`: when none of them can expand x, that is x's.
+    const xs = this.shape(x);
+    if (xs && others.length > 0 && others.every((o) => keepsShape(xs, this.shape(o)))) return g;
+    return this.unbroadcastTo(g, this.shapeOf(x), xs);
   }
 
   /** As `unbroadcast`, to a runtime shape tensor (`target`) whose static value may be `known`. */
@@ -171,6 +174,16 @@ export class GradientEmitter {
     const summed = this.op1('ReduceSum', [g, axes], { keepdims: 1, noop_with_empty_axes: 1 });
     return this.op1('Reshape', [summed, target]);
   }
+}
+
+/** True when broadcasting a tensor of shape `xs` against one of shape `os` cannot change `xs`. */
+function keepsShape(xs: Dim[], os: Shape): boolean {
+  if (!os || os.length > xs.length) return false;
+  const lead = xs.length - os.length;
+  return os.every((d, i) => {
+    const xd = xs[lead + i];
+    return d === 1 || (xd !== null && xd === d) || (typeof xd === 'number' && xd !== 1);
+  });
 }
 
 export function floatTensor(name: string, dims: number[], values: number[], dtype: number): TensorProto {

@@ -90,11 +90,15 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 const norm = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis);
 
-/** Shapes, element types and constant integer values of the tensors of one graph. */
+/**
+ * Shapes, element types and the values of small integer tensors (shapes being computed, axes) of one
+ * graph. Values may be symbolic: `Shape(x)` of x [batch, sequence, 32] holds [batch, sequence, 32],
+ * so a `Range` or `Reshape` built from it keeps the symbols, and equal symbols stay comparable.
+ */
 export class ShapeInfo {
   readonly shapes = new Map<string, Shape>();
   readonly types = new Map<string, number>();
-  readonly ints = new Map<string, number[]>();
+  readonly values = new Map<string, Dim[]>();
 
   constructor(
     graph: GraphProto,
@@ -121,7 +125,7 @@ export class ShapeInfo {
     this.shapes.set(name, tensorDims(t));
     this.types.set(name, t.dataType ?? DataType.FLOAT);
     const v = tensorInts(t);
-    if (v && v.length <= 64) this.ints.set(name, v);
+    if (v && v.length <= 64) this.values.set(name, v);
   }
 
   shape(t: string): Shape {
@@ -142,7 +146,13 @@ export class ShapeInfo {
 
   /** Constant integer values (initializers, Constant nodes, shapes of static tensors). */
   constInts(t: string | undefined): number[] | undefined {
-    return t ? this.ints.get(t) : undefined;
+    const v = t ? this.values.get(t) : undefined;
+    return v?.every((d) => typeof d === 'number') ? (v as number[]) : undefined;
+  }
+
+  /** Integer values that may be symbolic (or null where unknown). */
+  symbolicInts(t: string | undefined): Dim[] | undefined {
+    return t ? this.values.get(t) : undefined;
   }
 
   /** Axes of a Reduce*, Squeeze or Unsqueeze node: from its attribute (old opsets) or its second input. */
@@ -227,7 +237,7 @@ export class ShapeInfo {
         return;
       case 'Cast':
         set0(x, attrInt(n, 'to', DataType.FLOAT));
-        if (this.ints.has(n.input![0])) this.ints.set(outs[0], this.ints.get(n.input![0])!);
+        if (this.values.has(n.input![0])) this.values.set(outs[0], this.values.get(n.input![0])!);
         return;
       case 'CastLike':
         set0(x, this.type(n.input![1]));
@@ -290,8 +300,7 @@ export class ShapeInfo {
         const start = norm(Math.max(-r, Math.min(r, attrInt(n, 'start', 0))), r);
         const end = norm(Math.max(-r, Math.min(r, attrInt(n, 'end', r))), r);
         set0([Math.max(0, end - start)], DataType.INT64);
-        const dims = x!.slice(start, end);
-        if (dims.every((d) => typeof d === 'number')) this.ints.set(outs[0], dims as number[]);
+        this.values.set(outs[0], x!.slice(start, end));
         return;
       }
       case 'Size':
@@ -302,14 +311,14 @@ export class ShapeInfo {
         if (t) {
           this.set(outs[0], tensorDims(t), t.dataType ?? DataType.FLOAT);
           const v = tensorInts(t);
-          if (v && v.length <= 64) this.ints.set(outs[0], v);
+          if (v && v.length <= 64) this.values.set(outs[0], v);
         } else if (attrOf(n, 'value_int')) {
           this.set(outs[0], [], DataType.INT64);
-          this.ints.set(outs[0], [attrInt(n, 'value_int', 0)]);
+          this.values.set(outs[0], [attrInt(n, 'value_int', 0)]);
         } else if (attrOf(n, 'value_ints')) {
           const v = attrInts(n, 'value_ints')!;
           this.set(outs[0], [v.length], DataType.INT64);
-          this.ints.set(outs[0], v);
+          this.values.set(outs[0], v);
         } else if (attrOf(n, 'value_float')) this.set(outs[0], [], DataType.FLOAT);
         else if (attrOf(n, 'value_floats'))
           this.set(outs[0], [attrOf(n, 'value_floats')!.floats!.length], DataType.FLOAT);
@@ -318,7 +327,7 @@ export class ShapeInfo {
       case 'ConstantOfShape': {
         const t = attrTensor(n, 'value');
         const type = t?.dataType ?? DataType.FLOAT;
-        const v = this.constInts(n.input![0]);
+        const v = this.symbolicInts(n.input![0]);
         if (v) {
           set0(v, type);
           return;
@@ -327,18 +336,21 @@ export class ShapeInfo {
         set0(typeof len === 'number' ? new Array(len).fill(null) : null, type);
         return;
       }
-      case 'Range':
-        set0([null]);
+      case 'Range': {
+        // Range(0, n, 1) has n elements: keep n, symbolic or not (position ids from a sequence length).
+        const [start, limit, delta] = n.input!.map((i) => this.symbolicInts(i)?.[0]);
+        set0([delta === 1 && start !== undefined && limit !== undefined ? subtractDims(limit, start) : null]);
         return;
+      }
       case 'Reshape': {
-        const target = this.constInts(n.input![1]);
+        const target = this.symbolicInts(n.input![1]);
         if (target) {
           const allowZero = attrInt(n, 'allowzero', 0);
           const dims: Dim[] = target.map((d, i) =>
             d === 0 && !allowZero ? (x?.[i] ?? null) : d === -1 ? null : d,
           );
           const minus = target.indexOf(-1);
-          if (minus >= 0 && x && x.every((d) => typeof d === 'number')) {
+          if (minus >= 0 && x && x.every((d) => typeof d === 'number') && dims.every((d) => d === null || typeof d === 'number')) {
             const total = (x as number[]).reduce((a, b) => a * b, 1);
             const known = dims.filter((_, i) => i !== minus);
             if (known.every((d) => typeof d === 'number')) {
@@ -384,8 +396,8 @@ export class ShapeInfo {
         let j = 0;
         for (let i = 0; i < r; i++) out.push(ax.has(i) ? 1 : x[j++]);
         set0(out);
-        const v = this.constInts(n.input![0]);
-        if (v) this.ints.set(outs[0], v);
+        const v = this.symbolicInts(n.input![0]);
+        if (v) this.values.set(outs[0], v);
         return;
       }
       case 'Squeeze': {
@@ -400,8 +412,8 @@ export class ShapeInfo {
         }
         const ax = new Set(axes.map((a) => norm(a, x.length)));
         set0(x.filter((_, i) => !ax.has(i)));
-        const v = this.constInts(n.input![0]);
-        if (v) this.ints.set(outs[0], v);
+        const v = this.symbolicInts(n.input![0]);
+        if (v) this.values.set(outs[0], v);
         return;
       }
       case 'Gather': {
@@ -412,13 +424,14 @@ export class ShapeInfo {
         }
         const axis = norm(attrInt(n, 'axis', 0), x.length);
         set0([...x.slice(0, axis), ...idx, ...x.slice(axis + 1)]);
-        const data = this.constInts(n.input![0]);
+        const data = this.symbolicInts(n.input![0]);
         const iv = this.constInts(n.input![1]);
-        if (data && iv && x.length === 1)
-          this.ints.set(
+        if (data && iv && x.length === 1) {
+          this.values.set(
             outs[0],
-            iv.map((i) => data[i < 0 ? i + data.length : i]),
+            iv.map((i) => data[i < 0 ? i + data.length : i] ?? null),
           );
+        }
         return;
       }
       case 'GatherElements':
@@ -433,13 +446,11 @@ export class ShapeInfo {
         const axis = norm(attrInt(n, 'axis', 0), r);
         const out = ins[0]!.slice();
         const sizes = ins.map((s) => s![axis]);
-        out[axis] = sizes.every((d) => typeof d === 'number')
-          ? (sizes as number[]).reduce((a, b) => a + b, 0)
-          : null;
+        out[axis] = addDims(sizes);
         for (let i = 0; i < r; i++) if (i !== axis) out[i] = broadcastShapes(ins.map((s) => [s![i]]))![0];
         set0(out);
-        const vals = n.input!.map((i) => this.constInts(i));
-        if (vals.every((v) => v) && r === 1) this.ints.set(outs[0], vals.flat() as number[]);
+        const vals = n.input!.map((i) => this.symbolicInts(i));
+        if (vals.every((v) => v) && r === 1) this.values.set(outs[0], vals.flat() as Dim[]);
         return;
       }
       case 'Split': {
@@ -483,16 +494,16 @@ export class ShapeInfo {
           out[i] = typeof d === 'number' ? sliceLength(d, starts[k], ends[k], steps[k]) : null;
         });
         set0(out);
-        const v = this.constInts(n.input![0]);
+        const v = this.symbolicInts(n.input![0]);
         if (v && x.length === 1 && steps[0] === 1) {
           const s = clampIndex(starts[0], v.length);
           const e = clampIndex(ends[0], v.length);
-          this.ints.set(outs[0], v.slice(s, e));
+          this.values.set(outs[0], v.slice(s, e));
         }
         return;
       }
       case 'Expand': {
-        const target = this.constInts(n.input![1]);
+        const target = this.symbolicInts(n.input![1]);
         const len = ins[1]?.[0];
         const shape: Shape = target ?? (typeof len === 'number' ? new Array(len).fill(null) : null);
         set0(broadcastShapes([x, shape]));
@@ -565,23 +576,48 @@ export class ShapeInfo {
     }
   }
 
-  /** Keeps the integer values of small shape arithmetic (e.g. past + sequence length) when constant. */
+  /** Keeps the values of small shape arithmetic (e.g. past + sequence length), symbolic for sums. */
   private foldArithmetic(n: NodeProto) {
-    const a = this.constInts(n.input![0]);
-    const b = this.constInts(n.input![1]);
+    const a = this.symbolicInts(n.input![0]);
+    const b = this.symbolicInts(n.input![1]);
     if (!a || !b || n.input!.length !== 2) return;
+    const numeric = (f: (x: number, y: number) => number) => (x: Dim, y: Dim) =>
+      typeof x === 'number' && typeof y === 'number' ? f(x, y) : null;
     const f = {
-      Add: (x: number, y: number) => x + y,
-      Sub: (x: number, y: number) => x - y,
-      Mul: (x: number, y: number) => x * y,
+      Add: (x: Dim, y: Dim) => addDims([x, y]),
+      Sub: numeric((x, y) => x - y),
+      Mul: numeric((x, y) => x * y),
     }[n.opType as 'Add' | 'Sub' | 'Mul'];
     if (!f || (a.length !== b.length && a.length !== 1 && b.length !== 1)) return;
     const len = Math.max(a.length, b.length);
-    this.ints.set(
+    this.values.set(
       n.output![0],
       Array.from({ length: len }, (_, i) => f(a[a.length === 1 ? 0 : i], b[b.length === 1 ? 0 : i])),
     );
   }
+}
+
+/**
+ * The sum of dims: a number when all are numbers, else the symbols joined by " + " (zeros dropped), the
+ * way optimum names a cache's total length: "past_sequence_length + sequence_length".
+ */
+function addDims(dims: Dim[]): Dim {
+  if (dims.some((d) => d === null)) return null;
+  if (dims.every((d) => typeof d === 'number')) return (dims as number[]).reduce((a, b) => a + b, 0);
+  const parts = dims.filter((d) => d !== 0);
+  return parts.every((d) => typeof d === 'string') ? parts.join(' + ') : null;
+}
+
+/** a − b for dims: numbers, or a symbolic sum "… + b + …" less its term b (cache offsets). */
+function subtractDims(a: Dim, b: Dim): Dim {
+  if (b === 0) return a;
+  if (typeof a === 'number' && typeof b === 'number') return Math.max(0, a - b);
+  if (typeof a !== 'string' || typeof b !== 'string') return null;
+  const terms = a.split(' + ');
+  const i = terms.indexOf(b);
+  if (i < 0) return null;
+  terms.splice(i, 1);
+  return terms.length ? terms.join(' + ') : 0;
 }
 
 function clampIndex(i: number, d: number): number {

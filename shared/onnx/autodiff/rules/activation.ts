@@ -71,7 +71,7 @@ export const biasedGelu: GradRule = ({ node, x, dY: [g], needs, e }) => {
   const d = node.opType === 'FastGelu' ? geluTanhDerivative(e, z) : geluExactDerivative(e, z);
   const dz = e.mul(g, d);
   return [
-    needs[0] ? e.unbroadcast(dz, x[0]) : undefined,
-    needs[1] && x[1] ? e.unbroadcast(dz, x[1]) : undefined,
+    needs[0] ? e.unbroadcast(dz, x[0], x[1] ? [x[1]] : []) : undefined,
+    needs[1] && x[1] ? e.unbroadcast(dz, x[1], [x[0]]) : undefined,
   ];
 };

@@ -5,18 +5,18 @@
 import type { GradRule } from './types.js';
 
 export const add: GradRule = ({ x, dY: [g], needs, e }) => [
-  needs[0] && g ? e.unbroadcast(g, x[0]) : undefined,
-  needs[1] && g ? e.unbroadcast(g, x[1]) : undefined,
+  needs[0] && g ? e.unbroadcast(g, x[0], [x[1]]) : undefined,
+  needs[1] && g ? e.unbroadcast(g, x[1], [x[0]]) : undefined,
 ];
 
 export const sub: GradRule = ({ x, dY: [g], needs, e }) => [
-  needs[0] && g ? e.unbroadcast(g, x[0]) : undefined,
-  needs[1] && g ? e.unbroadcast(e.op1('Neg', [g]), x[1]) : undefined,
+  needs[0] && g ? e.unbroadcast(g, x[0], [x[1]]) : undefined,
+  needs[1] && g ? e.unbroadcast(e.op1('Neg', [g]), x[1], [x[0]]) : undefined,
 ];
 
 export const mul: GradRule = ({ x, dY: [g], needs, e }) => [
-  needs[0] && g ? e.unbroadcast(e.mul(g, x[1]), x[0]) : undefined,
-  needs[1] && g ? e.unbroadcast(e.mul(g, x[0]), x[1]) : undefined,
+  needs[0] && g ? e.unbroadcast(e.mul(g, x[1]), x[0], [x[1]]) : undefined,
+  needs[1] && g ? e.unbroadcast(e.mul(g, x[0]), x[1], [x[0]]) : undefined,
 ];
 
 /** y = a / b: da = g / b, db = −g·y / b. */
@@ -24,8 +24,8 @@ export const div: GradRule = ({ x, y, dY: [g], needs, e }) => {
   if (!g) return [];
   const gOverB = e.op1('Div', [g, x[1]]);
   return [
-    needs[0] ? e.unbroadcast(gOverB, x[0]) : undefined,
-    needs[1] ? e.unbroadcast(e.op1('Neg', [e.mul(gOverB, y[0])]), x[1]) : undefined,
+    needs[0] ? e.unbroadcast(gOverB, x[0], [x[1]]) : undefined,
+    needs[1] ? e.unbroadcast(e.op1('Neg', [e.mul(gOverB, y[0])]), x[1], [x[0]]) : undefined,
   ];
 };
 
@@ -36,9 +36,9 @@ export const pow: GradRule = ({ x, y, dY: [g], needs, e }) => {
   let da: string | undefined;
   if (needs[0]) {
     const d = e.mul(b, e.op1('Pow', [a, e.op1('Sub', [b, e.scalar(1)])]));
-    da = e.unbroadcast(e.mul(g, d), a);
+    da = e.unbroadcast(e.mul(g, d), a, [b]);
   }
-  const db = needs[1] ? e.unbroadcast(e.mul(g, e.mul(y[0], e.op1('Log', [a]))), b) : undefined;
+  const db = needs[1] ? e.unbroadcast(e.mul(g, e.mul(y[0], e.op1('Log', [a]))), b, [a]) : undefined;
   return [da, db];
 };
 
@@ -64,7 +64,7 @@ export const cos: GradRule = ({ x, dY: [g], e }) => [g && e.op1('Neg', [e.mul(g,
 export const sum: GradRule = ({ node, x, dY: [g], needs, e }) => {
   if (!g) return [];
   const scaled = node.opType === 'Mean' ? e.mul(g, e.scalar(1 / x.length)) : g;
-  return x.map((xi, i) => (needs[i] ? e.unbroadcast(scaled, xi) : undefined));
+  return x.map((xi, i) => (needs[i] ? e.unbroadcast(scaled, xi, x.filter((_, j) => j !== i)) : undefined));
 };
 
 /** Where(cond, a, b): the gradient goes to a where cond holds, to b elsewhere. */
@@ -73,8 +73,8 @@ export const where: GradRule = ({ x, dY: [g], needs, e }) => {
   const zero = e.scalar(0);
   return [
     undefined,
-    needs[1] ? e.unbroadcast(e.op1('Where', [x[0], g, zero]), x[1]) : undefined,
-    needs[2] ? e.unbroadcast(e.op1('Where', [x[0], zero, g]), x[2]) : undefined,
+    needs[1] ? e.unbroadcast(e.op1('Where', [x[0], g, zero]), x[1], [x[0], x[2]]) : undefined,
+    needs[2] ? e.unbroadcast(e.op1('Where', [x[0], zero, g]), x[2], [x[0], x[1]]) : undefined,
   ];
 };
 
@@ -85,8 +85,8 @@ export const maxMin: GradRule = ({ node, x, y, dY: [g], needs, e }) => {
   const first = e.op1('Equal', [x[0], y[0]]);
   const zero = e.scalar(0);
   return [
-    needs[0] ? e.unbroadcast(e.op1('Where', [first, g, zero]), x[0]) : undefined,
-    needs[1] ? e.unbroadcast(e.op1('Where', [first, zero, g]), x[1]) : undefined,
+    needs[0] ? e.unbroadcast(e.op1('Where', [first, g, zero]), x[0], [x[1]]) : undefined,
+    needs[1] ? e.unbroadcast(e.op1('Where', [first, zero, g]), x[1], [x[0]]) : undefined,
   ];
 };
 

@@ -88,7 +88,7 @@ export function scatterBack(
   return e.op1('Reshape', [scattered, e.shapeOf(x)]);
 }
 
-export const slice: GradRule = ({ node, x, dY: [g], e }) => {
+export const slice: GradRule = ({ x, dY: [g], e }) => {
   if (!g) return [];
   const rest = x.slice(1);
   return [scatterBack(e, x[0], g, (idx) => e.op1('Slice', [idx, ...rest]), false)];

@@ -1,0 +1,100 @@
+/**
+ * The in-browser runner in real Chromium: the core runs the model in the page, on WASM and on WebGPU
+ * (Chromium's software adapter), and draws the same attention the API computes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { diskReader, loadLocal } from '../cli/node-host.js';
+import { explainAttention } from '../shared/explain/attention.js';
+import { ExplanationDocument } from '../shared/schema/document.js';
+
+const api = inject('apiUrl');
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+
+beforeAll(async () => {
+  profile = mkdtempSync(join(tmpdir(), 'attn-runner-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-unsafe-webgpu',
+    ],
+  });
+  page = await context.newPage();
+  // The demo page's origin serves the runner, ORT's wasm and the model folders as static assets.
+  await page.goto(`${api}/`);
+});
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+async function inBrowser(req: Record<string, unknown>) {
+  // A string, so that vitest does not rewrite the page's dynamic import() into its own loader.
+  return page.evaluate(
+    `import('/widget/runner/attn-heatmap-runner.js').then((r) => r.explainInBrowser(${JSON.stringify(req)}))`,
+  );
+}
+
+/** The int8 reference is the API itself; the fp32 one is onnxruntime-node on the same files. */
+async function reference(
+  precision: 'int8' | 'fp32',
+  body: { model: string; text: string; target_text?: string },
+) {
+  if (precision === 'fp32') {
+    const model = await loadLocal(body.model, diskReader(`dist/site/models/${body.model}`), 'fp32');
+    return explainAttention(model, body.text, { target_text: body.target_text, encoding: 'f32' });
+  }
+  const res = await fetch(`${api}/v1/attention`, {
+    method: 'POST',
+    body: JSON.stringify({ ...body, encoding: 'f32' }),
+  });
+  return ExplanationDocument.parse(await res.json());
+}
+
+function maxAbsDiff(a: ExplanationDocument, b: ExplanationDocument): number {
+  let max = 0;
+  a.attention!.forEach((e, k) => {
+    const x = (e.data as number[][][]).flat(2);
+    const y = (b.attention![k].data as number[][][]).flat(2);
+    expect(y.length).toBe(x.length);
+    for (let i = 0; i < x.length; i++) max = Math.max(max, Math.abs(x[i] - y[i]));
+  });
+  return max;
+}
+
+// WASM runs the int8 files the edge serves; WebGPU the fp32 ones (ORT's WebGPU backend has no integer
+// MatMul, and int8 nodes falling back to the CPU would re-quantize GPU-rounded activations).
+describe.each([
+  ['wasm', 'int8', 1e-6],
+  // GPU reductions sum in another order: up to 1.2e-4 measured on SwiftShader.
+  ['auto', 'fp32', 5e-4],
+] as const)('explainInBrowser, backend %s, %s', (backend, precision, tolerance) => {
+  it.each([
+    { model: 'tiny-bert', text: 'The cat sat on the mat.' },
+    { model: 'tiny-gpt2', text: 'Once upon a time 🍕' },
+    { model: 'tiny-marian', text: 'the red house', target_text: 'the house' },
+  ])('$model: the same attention as the core on the server side', async ({ model, ...rest }) => {
+    const doc = ExplanationDocument.parse(
+      await inBrowser({ modelUrl: `/models/${model}/`, backend, precision, encoding: 'f32', ...rest }),
+    );
+    const ran = (doc.metrics as { backend: string }).backend;
+    // Chromium's software adapter (SwiftShader) gives WebGPU here; JSPI is on by default in Chromium.
+    expect(ran).toBe(backend === 'wasm' ? 'wasm' : 'webgpu');
+    const ref = await reference(precision, { model, ...rest });
+    expect(doc.input.tokens).toEqual(ref.input.tokens);
+    expect(maxAbsDiff(doc, ref)).toBeLessThan(tolerance);
+  });
+});

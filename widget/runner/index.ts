@@ -1,0 +1,66 @@
+/**
+ * The in-browser runner: the same core the API runs, on the reader's machine, for models too large
+ * for the edge. Loaded lazily by the widget (never part of its base bundle):
+ *
+ *   const { explainInBrowser } = await import('https://example.org/widget/runner/attn-heatmap-runner.js');
+ *   const doc = await explainInBrowser({ modelUrl: 'https://example.org/models/tiny-bert/', text: 'Hello' });
+ */
+import { explainAttention } from '../../shared/explain/attention.js';
+import { type LoadedModel, loadModel, type Precision, readModelMeta } from '../../shared/runtime/model.js';
+import { createSessionFactory } from '../../shared/runtime/session.js';
+import type { ExplanationDocument } from '../../shared/schema/document.js';
+import { type Backend, loadBackend } from './backend.js';
+
+export interface BrowserRequest {
+  /** URL of a model folder in the Hugging Face layout (config.json, tokenizer.json, onnx/…) */
+  modelUrl: string;
+  text: string;
+  target_text?: string;
+  encoding?: 'f32' | 'u8';
+  /** `auto` (default): WebGPU where available, else WASM */
+  backend?: Backend | 'auto';
+  /** default: int8 on WASM, fp32 on WebGPU (ORT's WebGPU backend has no integer MatMul) */
+  precision?: Precision;
+}
+
+const models = new Map<string, Promise<{ model: LoadedModel; backend: Backend }>>();
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`could not fetch ${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+function open(req: BrowserRequest): Promise<{ model: LoadedModel; backend: Backend }> {
+  const folder = req.modelUrl.endsWith('/') ? req.modelUrl : `${req.modelUrl}/`;
+  const base = new URL(folder, globalThis.location?.href).href;
+  const key = `${base}|${req.backend ?? 'auto'}|${req.precision ?? ''}`;
+  let p = models.get(key);
+  if (!p) {
+    p = (async () => {
+      const { backend, ort, options } = await loadBackend(req.backend);
+      const read = (path: string) => fetchBytes(new URL(path, base).href);
+      const id = new URL(base).pathname.split('/').filter(Boolean).pop() ?? base;
+      const meta = await readModelMeta(id, read);
+      const precision = req.precision ?? (backend === 'webgpu' ? 'fp32' : 'int8');
+      return {
+        model: await loadModel(meta, read, createSessionFactory(ort, options), { precision }),
+        backend,
+      };
+    })();
+    models.set(key, p);
+    p.catch(() => models.delete(key));
+  }
+  return p;
+}
+
+export async function explainInBrowser(
+  req: BrowserRequest,
+): Promise<ExplanationDocument & { metrics: { backend: Backend } }> {
+  const { model, backend } = await open(req);
+  const doc = await explainAttention(model, req.text, {
+    target_text: req.target_text,
+    encoding: req.encoding ?? 'u8',
+  });
+  return { ...doc, metrics: { ...doc.metrics, backend } };
+}
