@@ -1,13 +1,20 @@
 /**
  * Prints the size of the widget bundles as shipped (minified) and as sent (gzip -9), and how much of
  * the ES bundle is Preact itself, so growth of our own code is easy to see. Run after build:widget.
+ *
+ * The ES build is split: the entry and the chunks it imports statically are the base every page
+ * loads; views and export are chunks fetched by import() on first use, listed one by one. The
+ * IIFE build cannot split, so it holds everything.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
-const files = ['dist/widget/attn-heatmap.js', 'dist/widget/attn-heatmap.iife.js'];
-if (!existsSync(files[0])) {
+const dir = 'dist/widget';
+const entry = join(dir, 'attn-heatmap.js');
+const iife = join(dir, 'attn-heatmap.iife.js');
+if (!existsSync(entry)) {
   console.error('dist/widget is missing: run `npm run build:widget` first');
   process.exit(1);
 }
@@ -48,15 +55,35 @@ async function preactBaseline(): Promise<string> {
   return chunk?.code ?? '';
 }
 
-console.log(`${'file'.padEnd(34)}${'minified'.padStart(10)}${'gzip'.padStart(10)}`);
-for (const f of files) {
-  if (!existsSync(f)) continue;
-  const b = readFileSync(f);
-  console.log(`${f.padEnd(34)}${kb(b.length)}${kb(gz(b))}`);
+/** The entry and every chunk it imports statically (import … from "./x.js"), transitively. */
+function staticClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const code = readFileSync(join(dir, file), 'utf8');
+  // Static imports only: `import{…}from"./x.js"` / `import"./x.js"`, not `import("./x.js")`.
+  for (const m of code.matchAll(/import\s*(?:[\w${},\s*]+from\s*)?["']\.\/([^"']+)["']/g)) staticClosure(m[1], seen);
+  return seen;
 }
+
+const row = (name: string, bytes: Buffer | string) =>
+  console.log(`${name.padEnd(40)}${kb(bytes.length)}${kb(gz(bytes))}`);
+
+console.log(`${'file'.padEnd(40)}${'minified'.padStart(10)}${'gzip'.padStart(10)}`);
+const base = [...staticClosure('attn-heatmap.js')];
+const baseCode = base.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+row('ES base (entry + static imports)', baseCode);
+for (const f of base) row(`  ${f}`, readFileSync(join(dir, f)));
+const lazy = readdirSync(dir).filter((f) => f.endsWith('.js') && !base.includes(f) && f !== 'attn-heatmap.iife.js');
+let lazyTotal = 0;
+for (const f of lazy.sort()) {
+  const b = readFileSync(join(dir, f));
+  lazyTotal += b.length;
+  row(`  lazy: ${f}`, b);
+}
+if (lazy.length) console.log(`${'  lazy chunks, all together'.padEnd(40)}${kb(lazyTotal)}`);
+if (existsSync(iife)) row(iife.replace(`${dir}/`, 'IIFE (everything): '), readFileSync(iife));
 const preact = await preactBaseline();
-const es = readFileSync(files[0]);
-console.log(`${'  of which Preact (alone)'.padEnd(34)}${kb(preact.length)}${kb(gz(preact))}`);
+console.log(`${'  of which Preact (alone)'.padEnd(40)}${kb(preact.length)}${kb(gz(preact))}`);
 console.log(
-  `${'  widget beyond Preact (approx.)'.padEnd(34)}${kb(es.length - preact.length)}${kb(gz(es) - gz(preact))}`,
+  `${'  ES base beyond Preact (approx.)'.padEnd(40)}${kb(baseCode.length - preact.length)}${kb(gz(baseCode) - gz(preact))}`,
 );

@@ -1,26 +1,44 @@
 /** Top level inside the shadow root: load state → message, or controls + the view for the document. */
 import { useEffect, useMemo } from 'preact/hooks';
 import { Controls } from './controls.js';
+import { lazyView } from './lazy.js';
 import { scaleMax } from './lib/color.js';
 import { entryValues, headMatrix } from './lib/decode.js';
 import { toWidgetError, type WidgetError } from './lib/errors.js';
-import { GROUP_LABEL, resolveView, type View, type ViewRequest } from './lib/groups.js';
-import { labelsFor } from './lib/tokens.js';
-import type { ExplanationDocument } from './lib/types.js';
+import { GROUP_LABEL, headText, resolveView, type View, type ViewRequest, viewsIn } from './lib/groups.js';
+import { methodIds } from './lib/saliency.js';
+import type { ExportFormat, SnapshotSlot } from './lib/snapshot.js';
+import { type Labels, labelsFor } from './lib/tokens.js';
+import type { ExplanationDocument, ViewKind } from './lib/types.js';
 import type { Source } from './sources.js';
 import { useDocument } from './use-document.js';
 import { MatrixView } from './views/matrix.js';
 
-export type StateName = 'group' | 'layer' | 'head';
+export type StateName = 'view' | 'group' | 'layer' | 'head' | 'method';
+
+/** Past this many tokens on a side the matrix is one canvas instead of a DOM grid of cells. */
+export const CANVAS_FROM = 65;
+
+// Everything but the small DOM matrix is a separate chunk of the ES build, fetched on first use:
+// a page showing a sentence's attention loads none of the canvas, thumbnail or export code.
+const CanvasMatrix = lazyView(() => import('./views/matrix-canvas.js').then((m) => m.CanvasMatrix));
+const ModelView = lazyView(() => import('./views/model.js').then((m) => m.ModelView));
+const SaliencyView = lazyView(() => import('./views/saliency.js').then((m) => m.SaliencyView));
+const LinesView = lazyView(() => import('./views/lines.js').then((m) => m.LinesView));
+const AlignmentView = lazyView(() => import('./views/alignment.js').then((m) => m.AlignmentView));
 
 export interface AppProps {
   source: Source;
   request: ViewRequest;
   /** fixed upper end of the colour scale (attribute scale-max); auto when undefined */
   fixedMax?: number;
+  /** the theme attribute, so canvases re-read colours when it changes */
+  themeKey: string;
+  snap: SnapshotSlot;
+  exportImage(format: ExportFormat): Promise<Blob>;
   /** reflect a state change onto the host's attributes (the single source of truth) */
   onState(name: StateName, value: string): void;
-  onEvent(type: 'attn-load' | 'attn-error', detail: unknown): void;
+  onEvent(type: 'attn-load' | 'attn-error' | 'attn-export', detail: unknown): void;
 }
 
 export function App(p: AppProps) {
@@ -50,7 +68,7 @@ export function App(p: AppProps) {
   return <DocumentView doc={st.doc} {...p} />;
 }
 
-function ErrorMessage({ error }: { error: WidgetError }) {
+export function ErrorMessage({ error }: { error: WidgetError }) {
   return (
     <div class="msg error" role="alert">
       <strong>Could not show attention:</strong> <span class="error-message">{error.message}</span>{' '}
@@ -59,16 +77,32 @@ function ErrorMessage({ error }: { error: WidgetError }) {
   );
 }
 
-function DocumentView({ doc, request, fixedMax, onState }: AppProps & { doc: ExplanationDocument }) {
-  const view = resolveView(doc, request);
+function resolveFor(doc: ExplanationDocument, kind: ViewKind | undefined, req: ViewRequest): View | null {
+  if (kind === 'alignment') return resolveView(doc, req, { only: ['cross'] });
+  if (kind === 'matrix' || kind === 'model' || kind === 'lines')
+    return resolveView(doc, req, { allowAll: kind === 'lines' });
+  return null;
+}
+
+function DocumentView(p: AppProps & { doc: ExplanationDocument }) {
+  const { doc, request, onState } = p;
+  const kinds = viewsIn(doc);
+  const kind = kinds.find((k) => k === request.view) ?? kinds[0];
+  const view = resolveFor(doc, kind, request);
+  const ids = useMemo(() => methodIds(doc.saliency ?? []), [doc]);
+  const method = kind === 'saliency' ? (ids.find((m) => m === request.method) ?? ids[0]) : undefined;
 
   // Reflect what is shown (defaults and fallbacks included) so the attributes always tell the state.
   useEffect(() => {
+    if (kind && request.view !== kind) onState('view', kind);
+    if (method !== undefined && request.method !== method) onState('method', method);
     if (!view) return;
     if (request.group !== view.group) onState('group', view.group);
     if (request.layer !== String(view.layer)) onState('layer', String(view.layer));
     if (request.head !== String(view.head)) onState('head', String(view.head));
   });
+  // A view that is gone cannot be exported.
+  if (!kind) p.snap.current = null;
 
   return (
     <div class="doc">
@@ -76,51 +110,104 @@ function DocumentView({ doc, request, fixedMax, onState }: AppProps & { doc: Exp
         <span class="model-id">{doc.model.id}</span> · {doc.model.family} · {doc.model.layers} layers ×{' '}
         {doc.model.heads} heads
       </p>
-      {view ? (
-        <AttentionView doc={doc} view={view} fixedMax={fixedMax} onState={onState} />
-      ) : (
+      {!kind ? (
         <p class="msg" role="status">
           This document has no attention entries.
         </p>
+      ) : (
+        <>
+          <Controls
+            kinds={kinds}
+            kind={kind}
+            view={view}
+            methods={kind === 'saliency' ? { ids, value: method!, entries: doc.saliency! } : undefined}
+            onState={onState}
+          />
+          <Body {...p} kind={kind} view={view} method={method} ids={ids} />
+          <ExportBar kind={kind} {...p} />
+        </>
       )}
     </div>
   );
 }
 
-interface AttentionViewProps {
+interface BodyProps extends AppProps {
   doc: ExplanationDocument;
-  view: View;
-  fixedMax?: number;
-  onState: AppProps['onState'];
+  kind: ViewKind;
+  view: View | null;
+  method?: string;
+  ids: string[];
 }
 
-function AttentionView({ doc, view, fixedMax, onState }: AttentionViewProps) {
+function Body(p: BodyProps) {
+  const { doc, kind, view, themeKey, snap, onState } = p;
+  if (kind === 'saliency') {
+    const i = p.ids.indexOf(p.method!);
+    return <SaliencyView doc={doc} entry={doc.saliency![i]} themeKey={themeKey} snap={snap} />;
+  }
+  if (!view) return null;
+  if (kind === 'model') {
+    return (
+      <ModelView
+        doc={doc}
+        view={view}
+        themeKey={themeKey}
+        snap={snap}
+        onOpen={(layer, head) => {
+          onState('layer', String(layer));
+          onState('head', String(head));
+          onState('view', 'matrix');
+        }}
+      />
+    );
+  }
+  return <AttentionView {...p} view={view} />;
+}
+
+function AttentionView(p: BodyProps & { view: View }) {
+  const { doc, view, fixedMax, kind, themeKey, snap } = p;
   const { entry, headIndex } = view;
   // Decoding can fail on a malformed payload; that is a message, not a crash of the element.
   const decoded = useMemo((): { values: Float32Array } | { error: WidgetError } => {
     try {
-      return { values: headMatrix(entryValues(entry), entry, headIndex) };
+      return { values: headMatrix(entryValues(entry), entry, headIndex === 'all' ? 'mean' : headIndex) };
     } catch (e) {
       return { error: toWidgetError(e, 'invalid_document') };
     }
   }, [entry, headIndex]);
-  const labels = useMemo(() => labelsFor(doc, entry), [doc, entry]);
+  const labels: Labels = useMemo(() => labelsFor(doc, entry), [doc, entry]);
+  if ('error' in decoded) return <ErrorMessage error={decoded.error} />;
 
-  const headText = view.head === 'mean' ? `mean of ${view.heads.length} heads` : `head ${view.head}`;
-  const caption = `${GROUP_LABEL[view.group]}, layer ${view.layer}, ${headText}: query tokens in rows, key tokens in columns`;
+  const title = `${GROUP_LABEL[view.group]}, layer ${view.layer}, ${headText(view)}`;
+  const max = scaleMax(decoded.values, fixedMax);
+  if (kind === 'lines') return <LinesView doc={doc} view={view} labels={labels} max={max} themeKey={themeKey} snap={snap} title={title} />;
+  if (kind === 'alignment')
+    return <AlignmentView doc={doc} view={view} labels={labels} values={decoded.values} themeKey={themeKey} snap={snap} title={title} />;
+  const caption = `${title}: query tokens in rows, key tokens in columns`;
+  const props = { values: decoded.values, labels, max, caption, title, themeKey, snap };
+  return Math.max(entry.rows, entry.cols) >= CANVAS_FROM ? <CanvasMatrix {...props} /> : <MatrixView {...props} />;
+}
+
+function ExportBar({ kind, exportImage, onEvent }: AppProps & { kind: ViewKind }) {
+  const run = async (format: ExportFormat) => {
+    const blob = await exportImage(format);
+    const filename = `attn-heatmap-${kind}.${format}`;
+    onEvent('attn-export', { format, blob, filename });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = filename;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
   return (
-    <>
-      <Controls view={view} onState={onState} />
-      {'error' in decoded ? (
-        <ErrorMessage error={decoded.error} />
-      ) : (
-        <MatrixView
-          values={decoded.values}
-          labels={labels}
-          max={scaleMax(decoded.values, fixedMax)}
-          caption={caption}
-        />
-      )}
-    </>
+    <div class="bar export">
+      <span class="label">Export</span>
+      <button type="button" onClick={() => run('png')} aria-label="Export view as PNG">
+        PNG
+      </button>
+      <button type="button" onClick={() => run('svg')} aria-label="Export view as SVG">
+        SVG
+      </button>
+    </div>
   );
 }

@@ -1,38 +1,75 @@
-/** The attention selectors: real, labelled <select>s so keyboards and screen readers get them for free. */
+/** The selectors: real, labelled <select>s so keyboards and screen readers get them for free. */
 import type { ComponentChildren } from 'preact';
 import type { StateName } from './app.js';
-import { GROUP_LABEL, type View } from './lib/groups.js';
+import { GROUP_LABEL, isCombined, VIEW_LABEL, type View } from './lib/groups.js';
+import { methodName } from './lib/saliency.js';
+import type { HeadChoice, SaliencyEntry, ViewKind } from './lib/types.js';
 
 interface Props {
-  view: View;
+  kinds: ViewKind[];
+  kind: ViewKind;
+  view: View | null;
+  methods?: { ids: string[]; value: string; entries: SaliencyEntry[] };
   onState(name: StateName, value: string): void;
 }
 
-export function Controls({ view, onState }: Props) {
+function headLabel(h: HeadChoice, v: View): string {
+  if (h === 'mean') return isCombined(v.entry) ? 'Heads averaged' : `Mean of ${v.heads.length}`;
+  if (h === 'max') return isCombined(v.entry) ? 'Max of heads' : `Max of ${v.heads.length}`;
+  if (h === 'all') return `All ${v.heads.length} (colours)`;
+  return String(h);
+}
+
+export function Controls({ kinds, kind, view, methods, onState }: Props) {
+  const attention = view && kind !== 'model';
   return (
     <div class="controls">
-      <Field name="group" label="Attention" value={view.group} onState={onState}>
-        {view.groups.map((g) => (
-          <option key={g} value={g}>
-            {GROUP_LABEL[g]}
-          </option>
-        ))}
-      </Field>
-      <Field name="layer" label="Layer" value={String(view.layer)} onState={onState}>
-        {view.layers.map((l) => (
-          <option key={l} value={String(l)}>
-            {l}
-          </option>
-        ))}
-      </Field>
-      <Field name="head" label="Head" value={String(view.head)} onState={onState}>
-        <option value="mean">Mean of {view.heads.length}</option>
-        {view.heads.map((h) => (
-          <option key={h} value={String(h)}>
-            {h}
-          </option>
-        ))}
-      </Field>
+      {kinds.length > 1 && (
+        <Field name="view" label="View" value={kind} onState={onState}>
+          {kinds.map((k) => (
+            <option key={k} value={k}>
+              {VIEW_LABEL[k]}
+            </option>
+          ))}
+        </Field>
+      )}
+      {view && kind !== 'alignment' && (
+        <Field name="group" label="Attention" value={view.group} onState={onState}>
+          {view.groups.map((g) => (
+            <option key={g} value={g}>
+              {GROUP_LABEL[g]}
+            </option>
+          ))}
+        </Field>
+      )}
+      {attention && (
+        <Field name="layer" label="Layer" value={String(view.layer)} onState={onState}>
+          {view.layers.map((l) => (
+            <option key={l} value={String(l)}>
+              {l}
+            </option>
+          ))}
+        </Field>
+      )}
+      {attention && (
+        <Field name="head" label="Head" value={String(view.head)} onState={onState}>
+          {view.headChoices.map((h) => (
+            <option key={h} value={String(h)}>
+              {headLabel(h, view)}
+            </option>
+          ))}
+        </Field>
+      )}
+      {methods && (
+        <Field name="method" label="Method" value={methods.value} onState={onState}>
+          {methods.ids.map((id, i) => (
+            <option key={id} value={id}>
+              {methodName(methods.entries[i].method)}
+              {id.includes('@') ? ` (${id.split('@')[1]})` : ''}
+            </option>
+          ))}
+        </Field>
+      )}
     </div>
   );
 }

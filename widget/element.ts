@@ -1,15 +1,30 @@
 /**
  * <attn-heatmap>: a custom element that renders the Preact app into its shadow root.
  * Attributes are the single source of truth for state: the app asks the element to set
- * `group` / `layer` / `head`, and every attribute change re-renders (batched per microtask).
+ * `view` / `group` / `layer` / `head` / `method`, and every attribute change re-renders (batched per
+ * microtask), so a page can link to or restore a view by its attributes alone.
  */
 import { h, render } from 'preact';
 import { App, type StateName } from './app.js';
+import type { ExportFormat, SnapshotSlot } from './lib/snapshot.js';
 import type { HeadChoice } from './lib/types.js';
 import { pickSource } from './sources.js';
 import { css } from './styles.js';
 
-const OBSERVED = ['src', 'model', 'text', 'target-text', 'data', 'group', 'layer', 'head', 'scale-max'];
+const OBSERVED = [
+  'src',
+  'model',
+  'text',
+  'target-text',
+  'data',
+  'view',
+  'group',
+  'layer',
+  'head',
+  'method',
+  'scale-max',
+  'theme',
+];
 
 let objectIds = 0;
 
@@ -22,6 +37,8 @@ export class AttnHeatmapElement extends HTMLElement {
   /** inline JSON child text; undefined until the page has parsed the element's children */
   #inline: string | null | undefined;
   #observer?: MutationObserver;
+  /** the shown view's snapshot, for exportImage() and the export buttons */
+  #snap: SnapshotSlot = { current: null };
 
   constructor() {
     super();
@@ -38,7 +55,7 @@ export class AttnHeatmapElement extends HTMLElement {
     // A property set before this element was upgraded sits on the instance and hides our accessor:
     // take it over (the usual custom-element "lazy property" dance).
     const self = this as unknown as Record<string, unknown>;
-    for (const p of ['explanation', 'layer', 'head']) {
+    for (const p of ['explanation', 'layer', 'head', 'view']) {
       if (Object.hasOwn(this, p)) {
         const v = self[p];
         delete self[p];
@@ -86,11 +103,33 @@ export class AttnHeatmapElement extends HTMLElement {
 
   get head(): HeadChoice {
     const v = this.getAttribute('head');
-    return v === null || v === 'mean' || v === '' ? 'mean' : Number(v);
+    if (v === null || v === '') return 'mean';
+    return v === 'mean' || v === 'max' || v === 'all' ? v : Number(v);
   }
 
   set head(v: HeadChoice) {
     this.setAttribute('head', String(v));
+  }
+
+  /** The view shown: matrix, model, lines, alignment or saliency. */
+  get view(): string | null {
+    return this.getAttribute('view');
+  }
+
+  set view(v: string | null) {
+    if (v === null) this.removeAttribute('view');
+    else this.setAttribute('view', v);
+  }
+
+  /**
+   * The current view as an image: an SVG of vector elements or a PNG. The exporter is a separate
+   * chunk of the ES build, fetched on the first call.
+   */
+  async exportImage(format: ExportFormat = 'png'): Promise<Blob> {
+    const snap = this.#snap.current?.();
+    if (!snap) throw new Error('Nothing to export yet.');
+    const { exportSnapshot } = await import('./lib/export.js');
+    return exportSnapshot(snap, format, this.#mount);
   }
 
   #readInline(): void {
@@ -126,8 +165,17 @@ export class AttnHeatmapElement extends HTMLElement {
           targetText: a('target-text'),
           inline: this.#inline,
         }),
-        request: { group: a('group'), layer: a('layer'), head: a('head') },
+        request: {
+          view: a('view'),
+          group: a('group'),
+          layer: a('layer'),
+          head: a('head'),
+          method: a('method'),
+        },
         fixedMax: max > 0 ? max : undefined,
+        themeKey: a('theme') ?? '',
+        snap: this.#snap,
+        exportImage: (f: ExportFormat) => this.exportImage(f),
         onState: (name: StateName, value: string) => {
           if (a(name) !== value) this.setAttribute(name, value);
         },

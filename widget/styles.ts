@@ -17,6 +17,8 @@ const light = theme({
   accent: '#0a66c2',
   'scale-low': '#f2f6fb',
   'scale-high': '#08306b',
+  neg: '#2166ac',
+  pos: '#b2182b',
 });
 
 const dark = theme({
@@ -27,6 +29,8 @@ const dark = theme({
   accent: '#58a6ff',
   'scale-low': '#1c232b',
   'scale-high': '#ffc94a',
+  neg: '#58a6ff',
+  pos: '#ff7b72',
 });
 
 export const css = `
@@ -59,7 +63,7 @@ th.corner{left:0;z-index:2;font-family:inherit;color:var(--_muted);font-size:.75
 th.col span{display:inline-block;writing-mode:vertical-rl;transform:rotate(180deg);max-height:9em;overflow:hidden;text-overflow:ellipsis}
 th.sp{color:var(--_muted);font-style:italic}
 th.hl{color:var(--_accent);background:color-mix(in oklab,var(--_accent) 15%,var(--_bg))}
-.cell{width:var(--attn-heatmap-cell-size,1.6rem);min-width:var(--attn-heatmap-cell-size,1.6rem);height:var(--attn-heatmap-cell-size,1.6rem);padding:0;
+.cell{--_cs:calc(var(--attn-heatmap-cell-size,1.6rem)*var(--z,1));width:var(--_cs);min-width:var(--_cs);height:var(--_cs);padding:0;
   background:color-mix(in oklab,var(--_scale-high) var(--w),var(--_scale-low))}
 .cell:hover{box-shadow:inset 0 0 0 1px var(--_fg)}
 .cell:focus{outline:3px solid var(--_accent);outline-offset:0;box-shadow:inset 0 0 0 2px var(--_bg)}
@@ -69,4 +73,34 @@ th.hl{color:var(--_accent);background:color-mix(in oklab,var(--_accent) 15%,var(
   background:linear-gradient(in oklab to right,var(--_scale-low),var(--_scale-high))}
 .legend-ticks{display:flex;justify-content:space-between;font-variant-numeric:tabular-nums}
 .sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+button{font:inherit;color:var(--_fg);background:var(--_bg);border:1px solid var(--_border);border-radius:.25rem;padding:.1rem .45rem;cursor:pointer}
+button:focus-visible,canvas:focus-visible,.tk:focus-visible,.thumb:focus-visible{outline:2px solid var(--_accent);outline-offset:1px}
+.bar{display:flex;flex-wrap:wrap;align-items:center;gap:.35rem;margin:.35rem 0}
+.bar .label{color:var(--_muted);font-size:.85em}
+.stage{position:relative;line-height:0}
+.stage canvas{display:block}
+.stage .over{position:absolute;left:0;top:0;cursor:crosshair;touch-action:none}
+.stage .over:focus{outline:none}
+.stage .over:focus-visible{outline:2px solid var(--_accent)}
+.model-grid{display:grid;gap:.4rem;align-items:center;justify-items:center}
+.model-grid .hd{font-size:.8em;color:var(--_muted)}
+.thumb{padding:2px;line-height:0;border-radius:.25rem;width:100%;max-width:104px}
+.thumb canvas{width:100%;aspect-ratio:1;image-rendering:pixelated;border:1px solid var(--_border)}
+.thumb.on{border-color:var(--_accent);box-shadow:0 0 0 1px var(--_accent)}
+.cols{display:flex;align-items:flex-start;font-family:var(--_mono);font-size:.85em;line-height:18px}
+.cols ol{list-style:none;margin:0;padding:0;min-width:4em;max-width:14em}
+.cols .l{text-align:right}
+.tk{display:block;height:18px;padding:0 .3rem;white-space:pre;overflow:hidden;text-overflow:ellipsis;border-radius:.2rem;cursor:default}
+.tk.sp{color:var(--_muted);font-style:italic}
+.tk.on{background:color-mix(in oklab,var(--_accent) 20%,var(--_bg))}
+.tk.al{box-shadow:inset 0 -2px 0 var(--_accent)}
+.cols canvas{flex:none}
+.col-title{font-family:inherit;color:var(--_muted);font-size:.85em;height:18px}
+.sal{font-family:var(--_mono);line-height:2;margin:.25rem 0;max-width:60rem}
+.sal .tk{display:inline;height:auto;padding:.15rem .2rem;margin:0 .1rem;
+  background:color-mix(in oklab,var(--_c) var(--w),var(--_b))}
+.sal .tk.hi{color:var(--_bg)}
+.sal .tk:hover{box-shadow:inset 0 0 0 1px var(--_fg)}
+.legend-bar.div{background:linear-gradient(in oklab to right,var(--_neg),var(--_bg),var(--_pos))}
+.note{color:var(--_muted);font-size:.85em;margin:.25rem 0}
 `;

@@ -45,6 +45,9 @@ const CORE_ERRORS: Record<string, ContentfulStatusCode> = {
   attention_not_exposable: 422,
   unsupported_model_input: 422,
   flow_too_large: 400,
+  invalid_target: 400,
+  baseline_not_available: 400,
+  gradient_not_supported: 422,
 };
 
 export function onError(err: Error, c: Context): Response {

@@ -50,6 +50,17 @@ export function openApiDocument() {
           responses: { 200: document, 400: error, 404: error, 413: error, 422: error, 500: error },
         },
       },
+      '/v1/saliency': {
+        post: {
+          summary:
+            'attribution of a prediction to the input tokens (gradient, gradient × input, integrated gradients, SmoothGrad, occlusion)',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/SaliencyRequest' } } },
+          },
+          responses: { 200: document, 400: error, 404: error, 413: error, 422: error, 500: error },
+        },
+      },
       '/v1/schema': {
         get: {
           summary: 'JSON Schema of the explanation document',

@@ -3,6 +3,8 @@
  * on demand; a model's sessions are created once per isolate on first use and reused. Runs on one
  * model are serialised: ORT's single-threaded wasm backend runs one inference at a time anyway.
  */
+
+import { createSaliencyContext, type SaliencyContext } from '../shared/explain/saliency/index.js';
 import {
   type LoadedModel,
   loadModel,
@@ -43,6 +45,7 @@ const metas = new Map<string, Promise<ModelMeta>>();
 const tokenizers = new Map<string, Promise<TextTokenizer>>();
 const models = new Map<string, Promise<LoadedModel>>();
 const queues = new Map<string, Promise<unknown>>();
+const saliency = new Map<string, Promise<SaliencyContext>>();
 
 /** Caches a promise, forgetting it if it fails so that a later request can try again. */
 function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
@@ -77,14 +80,23 @@ export function tokenizerFor(env: Env, meta: ModelMeta): Promise<TextTokenizer> 
 }
 
 /** Runs `work` on the loaded model, one run at a time per model. */
-export async function withModel<T>(env: Env, id: string, work: (m: LoadedModel) => Promise<T>): Promise<T> {
+export async function withModel<T>(
+  env: Env,
+  id: string,
+  work: (m: LoadedModel, saliency: () => Promise<SaliencyContext>) => Promise<T>,
+): Promise<T> {
   const meta = await modelMeta(env, id);
+  // Gradient graphs are built and opened only when a saliency request first needs them.
+  const saliencyContext = () =>
+    cached(saliency, id, () =>
+      createSaliencyContext({ ...meta, precision: precision(env) }, assetReader(env, id), sessionFactory()),
+    );
   const tokenizer = await tokenizerFor(env, meta);
   const model = await cached(models, id, () =>
     loadModel(meta, assetReader(env, id), sessionFactory(), { precision: precision(env), tokenizer }),
   );
   const previous = queues.get(id) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(() => work(model));
+  const mine = previous.catch(() => undefined).then(() => work(model, saliencyContext));
   queues.set(id, mine);
   return mine;
 }

@@ -290,3 +290,32 @@ def load_timings(path):
     import numpy as np
     z = np.load(path)
     return json.loads(str(z['__timings__'])) if '__timings__' in z.files else {}
+
+
+def fold_weight_transposes(path):
+    """Exports made with do_constant_folding=False (to keep tied embeddings stored once) keep
+    `MatMul(x, Transpose(W))` for every Linear layer. Fold those transposes into the initializers —
+    except for a weight that something else also reads (the tied embedding) — so that the quantizer
+    sees `MatMul(x, W)` with a constant W, as in Hugging Face exports."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    g = m.graph
+    inits = {t.name: t for t in g.initializer}
+    uses = collections.Counter(i for n in g.node for i in n.input)
+    drop, rename = [], {}
+    for n in g.node:
+        if n.op_type == 'Transpose' and n.input[0] in inits and uses[n.input[0]] == 1:
+            w = numpy_helper.to_array(inits[n.input[0]])
+            perm = [a.ints for a in n.attribute if a.name == 'perm']
+            wt = np.ascontiguousarray(w.transpose(list(perm[0]) if perm else None))
+            new = numpy_helper.from_array(wt, n.output[0])
+            g.initializer.remove(inits[n.input[0]])
+            g.initializer.append(new)
+            drop.append(n)
+    for n in drop:
+        g.node.remove(n)
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    return len(drop)

@@ -102,6 +102,7 @@ class Ngram:
 
 @torch.no_grad()
 def model_nll(model, seqs, device='cpu', batch=64):
+    was = model.training
     model.eval()
     tot, n = 0.0, 0
     order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
@@ -120,7 +121,7 @@ def model_nll(model, seqs, device='cpu', batch=64):
         m = mask[:, 1:].float()
         tot -= float((lp * m).sum())
         n += int(m.sum())
-    model.train()
+    model.train(was)
     return tot / n
 
 
@@ -255,6 +256,7 @@ def export(model, wp, sample, metrics, timings, a):
     torch.onnx.export(Export(model), (ids, torch.ones(B, P + T, dtype=torch.long), pos, *past),
                       os.path.join(OUT, 'onnx', 'model.onnx'), opset_version=17, input_names=names_in,
                       output_names=names_out, dynamic_axes=axes, do_constant_folding=False)
+    print('folded', brown.fold_weight_transposes(os.path.join(OUT, 'onnx', 'model.onnx')), 'weight transposes')
     d = model.wte.weight.shape[1]
     brown.write_json(os.path.join(OUT, 'config.json'), {
         'architectures': ['GPT2LMHeadModel'], 'model_type': 'gpt2', 'vocab_size': len(wp.vocab),

@@ -152,6 +152,7 @@ def mlm(model, docs, wp, rng, steps, log, device='cpu', batch=48):
 
 @torch.no_grad()
 def evaluate(model, exs, tokens=8192, device='cpu'):
+    was = model.training
     model.eval()
     correct, preds = 0, []
     rng = random.Random(0)
@@ -159,7 +160,7 @@ def evaluate(model, exs, tokens=8192, device='cpu'):
         ids, mask, y = (x.to(device) for x in collate(exs, idx))
         p = model(ids, mask, torch.zeros_like(ids)).argmax(-1)
         correct += int((p == y).sum())
-    model.train()
+    model.train(was)
     return correct / max(1, len(exs))
 
 

@@ -6,6 +6,7 @@ import { buildTinyMarian } from '../../models/tiny/marian.js';
 import { nodeOrt } from '../../test/helpers/local-model.js';
 import { batchFeeds } from '../explain/saliency/batch-feeds.js';
 import { createSessionFactory, type Feeds } from '../runtime/session.js';
+import { makeModel, node, tensorF32, tensorI64, valueInfo } from './builder.js';
 import {
   embed,
   embeddingMatrix,
@@ -13,7 +14,7 @@ import {
   INPUTS_EMBEDS,
   withInputsEmbeds,
 } from './inputs-embeds.js';
-import { decodeModel, encodeModel, type ModelProto } from './proto.js';
+import { DataType, decodeModel, encodeModel, type ModelProto } from './proto.js';
 
 const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
 const ctx = { ort: nodeOrt, heads: 4, headDim: 8 };
@@ -84,6 +85,39 @@ describe('withInputsEmbeds', () => {
       expect(findWordEmbedding(dec.graph!).table.name).toBe('model.shared.weight');
     });
   }
+
+  it('before opset 15 (no Shape start/end), Shape(input_ids) becomes a Slice of Shape(inputs_embeds)', async () => {
+    // emb = table[ids] + position (0 … s−1, from Shape(ids)), opset 14.
+    const model = makeModel(
+      {
+        name: 'opset14',
+        node: [
+          node('Gather', ['table', 'input_ids'], ['emb']),
+          node('Shape', ['input_ids'], ['shape']),
+          node('Gather', ['shape', 'one'], ['len'], { axis: 0 }),
+          node('Range', ['zero', 'len', 'one'], ['pos']),
+          node('Cast', ['pos'], ['posf'], { to: DataType.FLOAT }),
+          node('Unsqueeze', ['posf', 'axes'], ['pos2']),
+          node('Add', ['emb', 'pos2'], ['y']),
+        ],
+        initializer: [
+          tensorF32('table', [6, 1], [0, 10, 20, 30, 40, 50]),
+          tensorI64('one', [], [1]),
+          tensorI64('zero', [], [0]),
+          tensorI64('axes', [1], [-1]),
+        ],
+        input: [valueInfo('input_ids', DataType.INT64, ['b', 's'])],
+        output: [valueInfo('y', DataType.FLOAT, ['b', 's', 1])],
+      },
+      { opset: 14 },
+    );
+    const rewritten = withInputsEmbeds(model);
+    expect(rewritten.graph!.input!.map((i) => i.name)).toEqual([INPUTS_EMBEDS]);
+    const s = await factory.create(encodeModel(rewritten));
+    const embeds = new nodeOrt.Tensor('float32', embed(embeddingMatrix(model), [3, 1, 4]), [1, 3, 1]);
+    const y = (await s.run({ [INPUTS_EMBEDS]: embeds })).y.data as Float32Array;
+    expect(Array.from(y)).toEqual([30, 11, 42]);
+  });
 
   it('embeddingMatrix reads the table; embed picks rows', () => {
     const m = embeddingMatrix(load(bert, 'onnx/model.onnx'));

@@ -74,7 +74,8 @@ export const OutputInfo = z.object({
 export const SaliencyEntry = z.object({
   method: z.string(),
   target: z.record(z.string(), z.unknown()),
-  scores: z.array(z.number()),
+  scores: z.array(z.number()).describe('one per input token'),
+  signed: z.boolean().optional().describe('true when scores have a sign (diverging colour scale)'),
   params: z.record(z.string(), z.unknown()).optional(),
   checks: z.record(z.string(), z.number()).optional(),
 });

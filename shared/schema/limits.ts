@@ -8,6 +8,12 @@ export const LIMITS = {
   max_tokens: 512,
   /** tokens a greedy `generate` may add */
   max_new_tokens: 64,
+  /** tokens a saliency request may have: each needs a forward and a backward pass per step */
+  max_saliency_tokens: 256,
+  /** integrated gradients' quadrature steps */
+  max_steps: 256,
+  /** SmoothGrad's noisy samples */
+  max_samples: 64,
 } as const;
 export type Limits = typeof LIMITS;
 

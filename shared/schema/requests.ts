@@ -45,3 +45,78 @@ export const AttentionRequest = z
   })
   .strict();
 export type AttentionRequest = z.infer<typeof AttentionRequest>;
+
+export const SALIENCY_METHODS = [
+  'gradient',
+  'gradient_x_input',
+  'integrated_gradients',
+  'smoothgrad',
+  'occlusion',
+] as const;
+
+const LabelOrToken = z.union([z.string().min(1).max(200), z.number().int().nonnegative()]);
+
+export const SaliencyTarget = z
+  .object({
+    label: LabelOrToken.optional().describe(
+      'classifier: the class to explain, by name or index (default: the predicted class)',
+    ),
+    token: LabelOrToken.optional().describe(
+      'decoder: the next token to explain, as text (one token) or id (default: the predicted next token)',
+    ),
+    foil: LabelOrToken.optional().describe(
+      'contrast: explain score(target) − score(foil), a label or a token',
+    ),
+    score: z
+      .enum(['logit', 'probability', 'log_probability'])
+      .optional()
+      .describe('default: probability for classifiers, log_probability for language models'),
+  })
+  .strict();
+export type SaliencyTarget = z.infer<typeof SaliencyTarget>;
+
+export const SaliencyRequest = z
+  .object({
+    model: z.string().min(1).max(200).describe('a model id from GET /v1/models'),
+    text: Text.describe(
+      'the input text whose tokens are scored (the source text for encoder-decoder models)',
+    ),
+    method: z.enum(SALIENCY_METHODS),
+    target: SaliencyTarget.optional(),
+    target_text: Text.optional().describe(
+      'encoder-decoder: the output whose log-probability (summed over its tokens) is explained',
+    ),
+    steps: z
+      .number()
+      .int()
+      .min(2)
+      .max(LIMITS.max_steps)
+      .optional()
+      .describe('integrated_gradients: quadrature steps (default 32)'),
+    baseline: z
+      .enum(['zero', 'pad'])
+      .optional()
+      .describe('integrated_gradients and occlusion: the reference input (default zero)'),
+    samples: z
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.max_samples)
+      .optional()
+      .describe('smoothgrad: noisy samples (default 16)'),
+    noise: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe('smoothgrad: noise σ as a fraction of the embedding range (default 0.1)'),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(2 ** 31)
+      .optional()
+      .describe('smoothgrad: the noise seed (default 0)'),
+  })
+  .strict();
+export type SaliencyRequest = z.infer<typeof SaliencyRequest>;

@@ -41,6 +41,24 @@ export function checkDocument(x: unknown): ExplanationDocument {
     if (!Array.isArray(x.attention)) fail('attention must be an array');
     x.attention.forEach(checkEntry);
   }
+  if (x.saliency !== undefined) {
+    if (!Array.isArray(x.saliency)) fail('saliency must be an array');
+    x.saliency.forEach((e: unknown, i: number) => {
+      if (!isObj(e) || typeof e.method !== 'string') fail(`saliency[${i}] needs a method`);
+      if (!Array.isArray(e.scores) || e.scores.some((v) => typeof v !== 'number'))
+        fail(`saliency[${i}].scores must be numbers`);
+    });
+  }
+  if (x.alignment !== undefined) {
+    if (!Array.isArray(x.alignment)) fail('alignment must be an array');
+    x.alignment.forEach((a: unknown, i: number) => {
+      if (!isObj(a) || !Array.isArray(a.links)) fail(`alignment[${i}].links must be an array`);
+      for (const l of a.links)
+        if (!Array.isArray(l) || l.length !== 2 || !l.every((v) => Number.isInteger(v) && v >= 0))
+          fail(`alignment[${i}].links must be [output, input] index pairs`);
+    });
+  }
+  if (x.head_stats !== undefined && !Array.isArray(x.head_stats)) fail('head_stats must be an array');
   return x as unknown as ExplanationDocument;
 }
 
@@ -59,7 +77,16 @@ function checkEntry(e: unknown, i: number): void {
   if (!Number.isInteger(e.layer) || (e.layer as number) < 0) fail(`${at}.layer must be a layer index`);
   if (!isCount(e.heads) || !isCount(e.rows) || !isCount(e.cols))
     fail(`${at}: heads, rows, cols must be positive`);
-  if (e.head_ids !== undefined && (!Array.isArray(e.head_ids) || e.head_ids.length !== e.heads)) {
+  // A combined entry (aggregate, rollout, flow) holds one matrix; its head_ids name the heads combined.
+  const combined = e.aggregate !== undefined || e.derived !== undefined;
+  if (e.aggregate !== undefined && e.aggregate !== 'mean' && e.aggregate !== 'max')
+    fail(`${at}.aggregate must be mean or max`);
+  if (e.derived !== undefined && e.derived !== 'rollout' && e.derived !== 'flow')
+    fail(`${at}.derived must be rollout or flow`);
+  if (
+    e.head_ids !== undefined &&
+    (!Array.isArray(e.head_ids) || (!combined && e.head_ids.length !== e.heads))
+  ) {
     fail(`${at}.head_ids must list ${e.heads} heads`);
   }
   const n = e.heads * e.rows * e.cols;

@@ -2,19 +2,26 @@
  * The attention matrix: query tokens (rows) × key tokens (columns) as an ARIA grid.
  * One cell is in the tab order (roving tabindex); arrows, Home/End, Ctrl+Home/End and PageUp/Down
  * move it. Focus announces the cell in a polite live region; hover and focus fill the readout.
- * Rows are memoised so moving focus or hovering re-renders two rows, not the whole grid.
+ * Rows are memoised so moving focus or hovering re-renders two rows, not the whole grid. Used up
+ * to 64 tokens a side; larger inputs get the canvas matrix (matrix-canvas.tsx). Zoom scales the
+ * cells; the scroll box pans.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Legend } from '../legend.js';
 import { formatWeight, mixPercent, scaleT } from '../lib/color.js';
 import { memo } from '../lib/memo.js';
+import type { SnapshotSlot } from '../lib/snapshot.js';
 import type { Labels } from '../lib/tokens.js';
+import { ZoomBar } from './zoom-bar.js';
 
 interface Props {
   values: Float32Array;
   labels: Labels;
   max: number;
   caption: string;
+  title: string;
+  themeKey: string;
+  snap: SnapshotSlot;
 }
 
 interface Pos {
@@ -24,13 +31,23 @@ interface Pos {
 
 const PAGE = 5;
 
-export function MatrixView({ values, labels, max, caption }: Props) {
+export function MatrixView({ values, labels, max, caption, title, snap }: Props) {
   const nr = labels.rows.length;
   const nc = labels.cols.length;
   const [active, setActive] = useState<Pos>({ r: 0, c: 0 });
   const [hover, setHover] = useState<Pos | null>(null);
   const [focused, setFocused] = useState(false);
   const [announce, setAnnounce] = useState('');
+  const [zoom, setZoom] = useState(1);
+  snap.current = () => ({
+    kind: 'matrix',
+    values,
+    rows: labels.rows,
+    cols: labels.cols,
+    max,
+    window: { r0: 0, r1: nr, c0: 0, c1: nc },
+    title,
+  });
   const table = useRef<HTMLTableElement>(null);
   const focusAfterRender = useRef(false);
   // The document may have changed shape under the remembered position.
@@ -107,9 +124,15 @@ export function MatrixView({ values, labels, max, caption }: Props) {
           <span class="hint">Hover or focus a cell to read its weight.</span>
         )}
       </p>
+      <ZoomBar
+        onZoom={(f) => setZoom((z) => Math.max(0.5, Math.min(4, z * f)))}
+        onReset={() => setZoom(1)}
+        level={`${Math.round(zoom * 100)}%`}
+      />
       <div class="scroll">
         <table
           ref={table}
+          style={`--z:${zoom}`}
           // biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the ARIA data-grid pattern on a table
           role="grid"
           aria-label={caption}

@@ -1,4 +1,18 @@
-/** The saliency methods, by API name. */
+/**
+ * The saliency methods, by API name, behind one interface (captum's `attribute()`):
+ *
+ *   const ctx = await createSaliencyContext(model, read, factory);   // model: a LoadedModel or ModelMeta + precision
+ *   const r = await saliencyMethod('integrated_gradients').attribute(
+ *     ctx,
+ *     { ids },                                            // encoder-decoder: { ids, decoderIds }
+ *     { score: 'probability', tokens: [labelId] },        // LM: { score: 'log_probability', tokens, positions }
+ *     { steps: 64, baseline: 'pad' },
+ *   );
+ *   r.scores;                        // one per input token
+ *   r.checks?.completeness_error;    // integrated gradients
+ *
+ * One context per model keeps its sessions (one set per kind of target) open for later requests.
+ */
 import { gradient } from './gradient.js';
 import { gradientXInput } from './gradient-x-input.js';
 import { integratedGradients } from './integrated-gradients.js';

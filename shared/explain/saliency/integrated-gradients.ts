@@ -4,6 +4,12 @@
  * batch axis, in chunks that fit the memory budget. Completeness says the attributions sum to
  * f(x) − f(x′); the relative gap is reported as `completeness_error`, a check of the quadrature (and
  * of the gradients themselves).
+ *
+ * int8 models: the gradients are those of the dequantized surrogate (float MatMuls with the
+ * dequantized weights; ./program.ts), so the attributions sum to the surrogate's difference:
+ * `completeness_error` is measured against it (the quadrature's error), `completeness_error_int8`
+ * against the int8 model (adding quantization noise), and `quantization_gap` is
+ * |Δf_int8 − Δf_surrogate| / |Δf_int8|.
  */
 import { kindOf } from '../targets.js';
 import { type Baseline, baselineInput } from './baselines.js';
@@ -47,15 +53,25 @@ export const integratedGradients: SaliencyMethod<IntegratedGradientsParams> = {
     });
     const delta = ends[0] - ends[1];
     const total = sum(raw);
+    const completeness = (d: number) => Math.abs(total - d) / Math.max(Math.abs(d), 1e-12);
+    const checks: Record<string, number> = {
+      completeness_error: completeness(delta),
+      baseline_target: ends[1],
+      attribution_sum: total,
+    };
+    if (program.surrogate) {
+      // int8: the gradients are the dequantized surrogate's; completeness holds for it, and the int8
+      // model differs from it by the quantization gap.
+      const [sx, sb] = await program.surrogate(Float32Array.from([...x, ...base]), 2, input, target);
+      checks.completeness_error = completeness(sx - sb);
+      checks.completeness_error_int8 = completeness(delta);
+      checks.quantization_gap = Math.abs(delta - (sx - sb)) / Math.max(Math.abs(delta), 1e-12);
+    }
     return {
       scores: perToken(raw, input.ids.length, ctx.embedding.hidden, sum),
       raw,
       target: ends[0],
-      checks: {
-        completeness_error: Math.abs(total - delta) / Math.max(Math.abs(delta), 1e-12),
-        baseline_target: ends[1],
-        attribution_sum: total,
-      },
+      checks,
       params,
     };
   },

@@ -7,9 +7,15 @@
  * respect to `encoder_hidden_states`, which an encoder model with a cotangent input (a vector-Jacobian
  * product) carries back to the source embeddings. The decoder's own tokens are fixed (forced decoding).
  *
+ * int8 models: gradients are those of the dequantized surrogate (every MatMulInteger pattern replaced
+ * by a float MatMul with the dequantized weight, ../../onnx/autodiff/dequantize.ts), computed exactly,
+ * so integrated gradients are complete for it; `forward` runs the int8 model itself, and `surrogate`
+ * gives the surrogate's values for the checks.
+ *
  * Sessions are opened lazily: a forward-only method (occlusion) never builds a gradient model, so it
  * still works for a model with an operator the autodiff refuses.
  */
+import { dequantizedSurrogate } from '../../onnx/autodiff/dequantize.js';
 import { gradientModel, gradName } from '../../onnx/autodiff/index.js';
 import { type EmbeddingMatrix, embed, INPUTS_EMBEDS, withInputsEmbeds } from '../../onnx/inputs-embeds.js';
 import { encodeModel, type ModelProto } from '../../onnx/proto.js';
@@ -20,25 +26,25 @@ import { batchFeeds } from './batch-feeds.js';
 import type { AttributionInput } from './types.js';
 
 export interface GradientBatch {
-  /** target per example [B] */
+  /** target per example [B] (int8 models: the surrogate's) */
   values: Float32Array;
   /** d target / d embeddings [B · tokens · hidden] */
   grads: Float32Array;
 }
 
+type Run<T> = (
+  embeds: Float32Array,
+  batch: number,
+  input: AttributionInput,
+  target: TargetSpec,
+) => Promise<T>;
+
 export interface DifferentiableModel {
-  forward(
-    embeds: Float32Array,
-    batch: number,
-    input: AttributionInput,
-    target: TargetSpec,
-  ): Promise<Float32Array>;
-  gradient(
-    embeds: Float32Array,
-    batch: number,
-    input: AttributionInput,
-    target: TargetSpec,
-  ): Promise<GradientBatch>;
+  /** the target per example, computed by the model as it is (int8 stays int8) */
+  forward: Run<Float32Array>;
+  gradient: Run<GradientBatch>;
+  /** int8 models only: the target of the dequantized surrogate, whose gradient `gradient` returns */
+  surrogate?: Run<Float32Array>;
 }
 
 export interface Graphs {
@@ -50,12 +56,30 @@ export interface Graphs {
 const ENCODER_STATES = 'encoder_hidden_states';
 const ENCODER_OUTPUT = 'last_hidden_state';
 
+const isQuantized = (m: ModelProto | undefined) =>
+  !!m?.graph?.node?.some((n) => n.opType === 'MatMulInteger');
+
+interface Lazy {
+  (): Promise<Session>;
+  /** whether the session was asked for already */
+  readonly opened: boolean;
+}
+
 /** Opens a session on first use. */
-function lazy(factory: SessionFactory, build: () => ModelProto): () => Promise<Session> {
+function lazy(factory: SessionFactory, build: () => ModelProto): Lazy {
   let session: Promise<Session> | undefined;
-  return () => {
+  const get = () => {
     session ??= factory.create(encodeModel(build()));
     return session;
+  };
+  return Object.defineProperty(get, 'opened', { get: () => session !== undefined }) as Lazy;
+}
+
+function once<T>(f: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => {
+    value ??= { v: f() };
+    return value.v;
   };
 }
 
@@ -69,16 +93,19 @@ export function differentiable(
   const { ort } = factory;
   const tensor = (data: Float32Array, batch: number) =>
     new ort.Tensor('float32', data, [batch, data.length / batch / embedding.hidden, embedding.hidden]);
+  const quantized = isQuantized(graphs.model) || isQuantized(graphs.encoder) || isQuantized(graphs.decoder);
+  /** the graph gradients are taken of: the surrogate of an int8 graph, else the graph itself */
+  const differentiated = (m: ModelProto) => (quantized ? (dequantizedSurrogate(m) ?? m) : m);
+  const targetOut = (out: Record<string, OrtTensor>) => out[TARGET].data as Float32Array;
 
   if (graphs.model) {
     const model = graphs.model;
-    let withTarget: ModelProto | undefined;
-    const forwardModel = () => {
-      withTarget ??= appendTarget(withInputsEmbeds(model), kind);
-      return withTarget;
-    };
-    const fwd = lazy(factory, forwardModel);
-    const grad = lazy(factory, () => gradientModel(forwardModel(), { wrt: [INPUTS_EMBEDS], target: TARGET }));
+    const plain = once(() => appendTarget(withInputsEmbeds(model), kind));
+    const diffd = once(() =>
+      quantized ? appendTarget(withInputsEmbeds(differentiated(model)), kind) : plain(),
+    );
+    const fwd = lazy(factory, plain);
+    const grad = lazy(factory, () => gradientModel(diffd(), { wrt: [INPUTS_EMBEDS], target: TARGET }));
     const feeds = (
       s: Session,
       embeds: Float32Array,
@@ -90,39 +117,39 @@ export function differentiable(
         [INPUTS_EMBEDS]: tensor(embeds, batch),
         ...targetFeeds(ort, target, s.inputNames),
       });
+    const valuesOf = async (s: Session, ...a: Parameters<Run<unknown>>) =>
+      targetOut(await s.run(feeds(s, ...a), [TARGET]));
     return {
-      async forward(embeds, batch, input, target) {
-        const s = await fwd();
-        return (await s.run(feeds(s, embeds, batch, input, target), [TARGET]))[TARGET].data as Float32Array;
-      },
-      async gradient(embeds, batch, input, target) {
+      // An fp32 gradient model computes the same target: use it when open, to hold one session, not two.
+      forward: async (...a) =>
+        valuesOf(await (!quantized && grad.opened && !fwd.opened ? grad() : fwd()), ...a),
+      surrogate: quantized ? async (...a) => valuesOf(await grad(), ...a) : undefined,
+      async gradient(...a) {
         const s = await grad();
-        const out = await s.run(feeds(s, embeds, batch, input, target));
-        return {
-          values: out[TARGET].data as Float32Array,
-          grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array,
-        };
+        const out = await s.run(feeds(s, ...a));
+        return { values: targetOut(out), grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array };
       },
     };
   }
 
   if (!graphs.encoder || !graphs.decoder)
     throw new Error('differentiable: give a model graph, or encoder and decoder graphs');
-  const encoderGraph = withInputsEmbeds(graphs.encoder);
-  const decoderGraph = graphs.decoder;
-  let decoderTarget: ModelProto | undefined;
-  const decoderModel = () => {
-    decoderTarget ??= appendTarget(withInputsEmbeds(decoderGraph), kind);
-    return decoderTarget;
-  };
-  const enc = lazy(factory, () => encoderGraph);
+  const { encoder, decoder } = graphs;
+  const plainEncoder = once(() => withInputsEmbeds(encoder));
+  const diffEncoder = once(() => (quantized ? withInputsEmbeds(differentiated(encoder)) : plainEncoder()));
+  const plainDecoder = once(() => appendTarget(withInputsEmbeds(decoder), kind));
+  const diffDecoder = once(() =>
+    quantized ? appendTarget(withInputsEmbeds(differentiated(decoder)), kind) : plainDecoder(),
+  );
+  const enc = lazy(factory, plainEncoder);
+  const dec = lazy(factory, plainDecoder);
+  const encDiff = quantized ? lazy(factory, diffEncoder) : enc;
   const cotangent = gradName(ENCODER_OUTPUT);
   const encVjp = lazy(factory, () =>
-    gradientModel(encoderGraph, { wrt: [INPUTS_EMBEDS], cotangents: { [ENCODER_OUTPUT]: cotangent } }),
+    gradientModel(diffEncoder(), { wrt: [INPUTS_EMBEDS], cotangents: { [ENCODER_OUTPUT]: cotangent } }),
   );
-  const dec = lazy(factory, decoderModel);
   const decGrad = lazy(factory, () =>
-    gradientModel(decoderModel(), { wrt: [ENCODER_STATES, INPUTS_EMBEDS], target: TARGET }),
+    gradientModel(diffDecoder(), { wrt: [ENCODER_STATES, INPUTS_EMBEDS], target: TARGET }),
   );
 
   const decoderIds = (input: AttributionInput) => {
@@ -160,29 +187,29 @@ export function differentiable(
       ...targetFeeds(ort, target, s.inputNames),
     });
   };
-  const encode = async (embeds: Float32Array, batch: number, input: AttributionInput) => {
-    const s = await enc();
+  const encode = async (session: Lazy, embeds: Float32Array, batch: number, input: AttributionInput) => {
+    const s = await session();
     return (await s.run(encoderFeeds(s, embeds, batch, input), [ENCODER_OUTPUT]))[ENCODER_OUTPUT];
   };
+  const pipeline =
+    (encoderSession: Lazy, decoderSession: () => Promise<Session>): Run<Float32Array> =>
+    async (embeds, batch, input, target) => {
+      const states = await encode(encoderSession, embeds, batch, input);
+      const s = await decoderSession();
+      return targetOut(await s.run(decoderFeeds(s, states, batch, input, target), [TARGET]));
+    };
   return {
-    async forward(embeds, batch, input, target) {
-      const states = await encode(embeds, batch, input);
-      const s = await dec();
-      return (await s.run(decoderFeeds(s, states, batch, input, target), [TARGET]))[TARGET]
-        .data as Float32Array;
-    },
+    forward: pipeline(enc, () => (!quantized && decGrad.opened && !dec.opened ? decGrad() : dec())),
+    surrogate: quantized ? pipeline(encDiff, decGrad) : undefined,
     async gradient(embeds, batch, input, target) {
-      const states = await encode(embeds, batch, input);
+      const states = await encode(encDiff, embeds, batch, input);
       const d = await decGrad();
       const out = await d.run(decoderFeeds(d, states, batch, input, target));
       const v = await encVjp();
       const back = await v.run(
         encoderFeeds(v, embeds, batch, input, { [cotangent]: out[gradName(ENCODER_STATES)] }),
       );
-      return {
-        values: out[TARGET].data as Float32Array,
-        grads: back[gradName(INPUTS_EMBEDS)].data as Float32Array,
-      };
+      return { values: targetOut(out), grads: back[gradName(INPUTS_EMBEDS)].data as Float32Array };
     },
   };
 }

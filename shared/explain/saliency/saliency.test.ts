@@ -83,11 +83,17 @@ describe('integrated gradients: completeness at 64 steps', () => {
             });
             expect(r.scores).toHaveLength(c.input.ids.length);
             const err = r.checks!.completeness_error;
+            const int8 = r.checks!.completeness_error_int8;
             report.push(
-              `${c.name} ${precision} ${method} ${baseline}: completeness_error ${err.toExponential(2)}`,
+              `${c.name} ${precision} ${method} ${baseline}: completeness_error ${err.toExponential(2)}` +
+                (int8 === undefined
+                  ? ''
+                  : ` (vs the dequantized surrogate); vs the int8 model ${int8.toExponential(2)}, quantization_gap ${r.checks!.quantization_gap.toExponential(2)}`),
             );
-            // fp32: the 1% the issue asks; int8's forward is quantized, its gradient is not (straight-through).
-            expect(err).toBeLessThan(precision === 'fp32' ? 0.01 : 0.5);
+            // The 1% the issue asks, against the function differentiated (int8: the dequantized
+            // surrogate); against the int8 model itself quantization noise adds a few % (reported).
+            expect(err).toBeLessThan(0.01);
+            if (precision === 'int8') expect(int8).toBeLessThan(0.1);
           });
         }
       }

@@ -13,7 +13,7 @@ import type { GraphIndex } from '../graph-index.js';
 import type { NodeProto } from '../proto.js';
 import { AUTODIFF_DOMAIN, DEQUANTIZED_MATMUL } from './rules/quant.js';
 
-function match(idx: GraphIndex, mul: NodeProto): { node: NodeProto; replaced: NodeProto[] } | undefined {
+function match(idx: GraphIndex, mul: NodeProto): QuantizedMatMul | undefined {
   if (mul.opType !== 'Mul' || (mul.input ?? []).length !== 2) return undefined;
   for (const [ci, si] of [
     [0, 1],
@@ -44,15 +44,25 @@ function match(idx: GraphIndex, mul: NodeProto): { node: NodeProto; replaced: No
   return undefined;
 }
 
-/** The nodes the backward pass differentiates: the graph's, with int8 MatMul patterns fused. */
-export function gradientView(idx: GraphIndex, nodes: NodeProto[]): NodeProto[] {
-  const replaced = new Set<NodeProto>();
-  const fused = new Map<NodeProto, NodeProto>();
+export interface QuantizedMatMul {
+  /** the DequantizedMatMul(A, W_q, W_scale, W_zp) → Y node standing for the pattern */
+  node: NodeProto;
+  /** the pattern's nodes, ending with the final Mul (DynamicQuantizeLinear is shared, not included) */
+  replaced: NodeProto[];
+}
+
+export function findQuantizedMatMuls(idx: GraphIndex, nodes: NodeProto[]): Map<NodeProto, QuantizedMatMul> {
+  const found = new Map<NodeProto, QuantizedMatMul>();
   for (const n of nodes) {
     const m = match(idx, n);
-    if (!m) continue;
-    for (const r of m.replaced) replaced.add(r);
-    fused.set(n, m.node);
+    if (m) found.set(n, m);
   }
-  return nodes.flatMap((n) => (fused.has(n) ? [fused.get(n)!] : replaced.has(n) ? [] : [n]));
+  return found;
+}
+
+/** The nodes the backward pass differentiates: the graph's, with int8 MatMul patterns fused. */
+export function gradientView(idx: GraphIndex, nodes: NodeProto[]): NodeProto[] {
+  const fused = findQuantizedMatMuls(idx, nodes);
+  const replaced = new Set([...fused.values()].flatMap((m) => m.replaced));
+  return nodes.flatMap((n) => (fused.has(n) ? [fused.get(n)!.node] : replaced.has(n) ? [] : [n]));
 }

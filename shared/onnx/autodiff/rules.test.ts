@@ -21,7 +21,7 @@ import { floatTensor } from './emit.js';
 import { finiteDifferenceCheck } from './fd-check.js';
 import { gradientModel } from './gradient-model.js';
 
-const factory = createSessionFactory(nodeOrt, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+const factory = createSessionFactory(nodeOrt, { graphOptimizationLevel: 'all', logSeverityLevel: 3 });
 const ort = nodeOrt;
 
 type Precision = 'f32' | 'f64';

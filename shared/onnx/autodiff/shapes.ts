@@ -350,7 +350,12 @@ export class ShapeInfo {
             d === 0 && !allowZero ? (x?.[i] ?? null) : d === -1 ? null : d,
           );
           const minus = target.indexOf(-1);
-          if (minus >= 0 && x && x.every((d) => typeof d === 'number') && dims.every((d) => d === null || typeof d === 'number')) {
+          if (
+            minus >= 0 &&
+            x &&
+            x.every((d) => typeof d === 'number') &&
+            dims.every((d) => d === null || typeof d === 'number')
+          ) {
             const total = (x as number[]).reduce((a, b) => a * b, 1);
             const known = dims.filter((_, i) => i !== minus);
             if (known.every((d) => typeof d === 'number')) {

@@ -64,7 +64,15 @@ export const cos: GradRule = ({ x, dY: [g], e }) => [g && e.op1('Neg', [e.mul(g,
 export const sum: GradRule = ({ node, x, dY: [g], needs, e }) => {
   if (!g) return [];
   const scaled = node.opType === 'Mean' ? e.mul(g, e.scalar(1 / x.length)) : g;
-  return x.map((xi, i) => (needs[i] ? e.unbroadcast(scaled, xi, x.filter((_, j) => j !== i)) : undefined));
+  return x.map((xi, i) =>
+    needs[i]
+      ? e.unbroadcast(
+          scaled,
+          xi,
+          x.filter((_, j) => j !== i),
+        )
+      : undefined,
+  );
 };
 
 /** Where(cond, a, b): the gradient goes to a where cond holds, to b elsewhere. */

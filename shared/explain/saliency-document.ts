@@ -1,0 +1,67 @@
+/**
+ * Saliency explanation: one method's score per input token for one target, with the method's own
+ * checks (e.g. integrated gradients' completeness), as an explanation document.
+ */
+import { forward } from '../runtime/forward.js';
+import type { LoadedModel } from '../runtime/model.js';
+import type { ExplanationDocument } from '../schema/document.js';
+import { SCHEMA_ID } from '../schema/id.js';
+import type { SaliencyRequest } from '../schema/requests.js';
+import { describeModel, describeOutput } from './document.js';
+import { type SaliencyContext, saliencyMethod } from './saliency/index.js';
+import { resolveTarget } from './saliency-target.js';
+
+export type SaliencyOptions = Omit<SaliencyRequest, 'model' | 'text'>;
+
+/** Tokens an encoder-decoder model generates when no target_text is given. */
+const DEFAULT_NEW_TOKENS = 20;
+
+/** The request's method parameters, under the core's names. */
+function methodParams(o: SaliencyOptions): Record<string, unknown> {
+  const p: Record<string, unknown> = {};
+  if (o.steps !== undefined) p.steps = o.steps;
+  if (o.baseline !== undefined) p[o.method === 'occlusion' ? 'mode' : 'baseline'] = o.baseline;
+  if (o.samples !== undefined) p.samples = o.samples;
+  if (o.noise !== undefined) p.noise = o.noise;
+  if (o.seed !== undefined) p.seed = o.seed;
+  return p;
+}
+
+export async function explainSaliency(
+  model: LoadedModel,
+  ctx: SaliencyContext,
+  text: string,
+  opts: SaliencyOptions,
+): Promise<ExplanationDocument> {
+  const input = model.tokenizer.encode(text);
+  const encDec = model.shape.family === 'encoder-decoder';
+  const result = await forward(model, input, {
+    target_text: opts.target_text,
+    generate: encDec && opts.target_text === undefined ? { max_new_tokens: DEFAULT_NEW_TOKENS } : undefined,
+  });
+  const { tokens, positions, foils, ...described } = resolveTarget(model, result, opts.target);
+  const spec = { score: described.score, tokens, positions, foils };
+  const method = saliencyMethod(opts.method);
+  const a = await method.attribute(
+    ctx,
+    { ids: input.ids, decoderIds: result.target?.ids },
+    spec,
+    methodParams(opts),
+  );
+  return {
+    schema: SCHEMA_ID,
+    model: describeModel(model),
+    input: { text, tokens: input.tokens },
+    output: describeOutput(model, result),
+    saliency: [
+      {
+        method: opts.method,
+        target: { ...described, ids: tokens, ...(positions ? { positions } : {}), value: a.target },
+        scores: a.scores,
+        signed: method.signed,
+        params: a.params,
+        ...(a.checks ? { checks: a.checks } : {}),
+      },
+    ],
+  };
+}

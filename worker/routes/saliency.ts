@@ -1,0 +1,48 @@
+/** POST /v1/saliency: which input tokens move a prediction most, by one attribution method. */
+import { Hono } from 'hono';
+import { explainSaliency } from '../../shared/explain/saliency-document.js';
+import { LIMITS } from '../../shared/schema/limits.js';
+import { SaliencyRequest } from '../../shared/schema/requests.js';
+import { jsonBody } from '../body.js';
+import type { AppEnv } from '../env.js';
+import { ApiError } from '../errors.js';
+import { maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
+import { checkTokens } from '../tokens.js';
+
+/** Parameters that belong to one method only: sending them with another is a caller's mistake. */
+const ONLY_FOR: Record<string, string[]> = {
+  steps: ['integrated_gradients'],
+  baseline: ['integrated_gradients', 'occlusion'],
+  samples: ['smoothgrad'],
+  noise: ['smoothgrad'],
+  seed: ['smoothgrad'],
+};
+
+export const saliency = new Hono<AppEnv>().post('/', async (c) => {
+  const req = await jsonBody(c, SaliencyRequest);
+  for (const [field, methods] of Object.entries(ONLY_FOR)) {
+    if (field in req && !methods.includes(req.method)) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `${field} applies to ${methods.join(' and ')}, not ${req.method}`,
+      );
+    }
+  }
+  const meta = await modelMeta(c.env, req.model);
+  if (meta.shape.family !== 'encoder-decoder' && req.target_text !== undefined) {
+    throw new ApiError(
+      400,
+      'target_not_supported',
+      `target_text applies to encoder-decoder models; ${req.model} is an ${meta.shape.family} model`,
+    );
+  }
+  const limit = Math.min(maxTokens(meta), LIMITS.max_saliency_tokens);
+  const tokenizer = await tokenizerFor(c.env, meta);
+  checkTokens(tokenizer, req.text, limit, 'text');
+  if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
+  const doc = await withModel(c.env, req.model, async (m, ctx) =>
+    explainSaliency(m, await ctx(), req.text, req),
+  );
+  return c.json(doc);
+});

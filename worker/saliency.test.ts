@@ -1,0 +1,128 @@
+/** POST /v1/saliency inside workerd: each method on each family, and bad input. */
+import { describe, expect, inject, it } from 'vitest';
+import { ExplanationDocument } from '../shared/schema/document.js';
+
+const api = inject('apiUrl');
+
+async function post(body: unknown) {
+  const res = await fetch(`${api}/v1/saliency`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const METHODS = ['gradient', 'gradient_x_input', 'integrated_gradients', 'smoothgrad', 'occlusion'] as const;
+const CASES = [
+  { model: 'tiny-bert', text: 'The movie was wonderful.' },
+  { model: 'tiny-gpt2', text: 'Once upon a time there' },
+  { model: 'tiny-marian', text: 'the red house', target_text: 'the house' },
+];
+
+describe.each(CASES)('POST /v1/saliency on $model', (c) => {
+  it.each(METHODS)('%s: one score per input token', async (method) => {
+    const { status, body } = await post({ ...c, method, ...(method === 'smoothgrad' ? { samples: 4 } : {}) });
+    expect(status, JSON.stringify(body)).toBe(200);
+    const doc = ExplanationDocument.parse(body);
+    const s = doc.saliency![0];
+    expect(s.method).toBe(method);
+    expect(s.scores).toHaveLength(doc.input.tokens.length);
+    for (const v of s.scores) expect(Number.isFinite(v)).toBe(true);
+    expect(s.scores.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('integrated gradients at 64 steps are complete within 1%', async () => {
+    const { body } = await post({ ...c, method: 'integrated_gradients', steps: 64 });
+    const s = ExplanationDocument.parse(body).saliency![0];
+    expect(s.checks!.completeness_error).toBeLessThan(0.01);
+  });
+});
+
+describe('POST /v1/saliency targets', () => {
+  it('explains a chosen label, and a contrast against a foil', async () => {
+    const one = await post({
+      model: 'tiny-bert',
+      text: 'good film',
+      method: 'gradient_x_input',
+      target: { label: 'negative' },
+    });
+    expect(one.status).toBe(200);
+    expect(one.body.saliency[0].target.label).toBe('negative');
+    const contrast = await post({
+      model: 'tiny-bert',
+      text: 'good film',
+      method: 'gradient_x_input',
+      target: { label: 'positive', foil: 'negative', score: 'logit' },
+    });
+    expect(contrast.status).toBe(200);
+    expect(contrast.body.saliency[0].target.foil).toBe('negative');
+  });
+
+  it('explains a chosen next token of a language model', async () => {
+    const { status, body } = await post({
+      model: 'tiny-gpt2',
+      text: 'the cat',
+      method: 'gradient',
+      target: { token: ' sat' },
+    });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.saliency[0].target.token).toBe(' and');
+  });
+});
+
+describe('POST /v1/saliency, bad input', () => {
+  const cases: [string, unknown, number, string][] = [
+    ['an unknown method', { model: 'tiny-bert', text: 'hi', method: 'magic' }, 400, 'invalid_request'],
+    ['no method', { model: 'tiny-bert', text: 'hi' }, 400, 'invalid_request'],
+    [
+      'too many steps',
+      { model: 'tiny-bert', text: 'hi', method: 'integrated_gradients', steps: 100000 },
+      400,
+      'invalid_request',
+    ],
+    [
+      'steps for another method',
+      { model: 'tiny-bert', text: 'hi', method: 'gradient', steps: 8 },
+      400,
+      'invalid_request',
+    ],
+    [
+      'an unknown label',
+      { model: 'tiny-bert', text: 'hi', method: 'gradient', target: { label: 'ecstatic' } },
+      400,
+      'invalid_target',
+    ],
+    [
+      'a label for a language model',
+      { model: 'tiny-gpt2', text: 'hi', method: 'gradient', target: { label: 'x' } },
+      400,
+      'invalid_target',
+    ],
+    [
+      'a multi-token target token',
+      { model: 'tiny-gpt2', text: 'hi', method: 'gradient', target: { token: 'internationalization' } },
+      400,
+      'invalid_target',
+    ],
+    [
+      'target_text for an encoder',
+      { model: 'tiny-bert', text: 'hi', method: 'gradient', target_text: 'x' },
+      400,
+      'target_not_supported',
+    ],
+    [
+      'text over the saliency token limit',
+      { model: 'tiny-bert', text: 'word '.repeat(300), method: 'gradient' },
+      400,
+      'too_many_tokens',
+    ],
+    ['empty text', { model: 'tiny-bert', text: '', method: 'gradient' }, 400, 'empty_text'],
+    ['an unknown model', { model: 'nope', text: 'hi', method: 'gradient' }, 404, 'unknown_model'],
+  ];
+  it.each(cases)('%s', async (_, body, status, code) => {
+    const res = await post(body);
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    expect(res.body.error.code).toBe(code);
+  });
+});
