@@ -82,7 +82,7 @@ button:focus-visible,canvas:focus-visible,.tk:focus-visible,.thumb:focus-visible
 .stage .over{position:absolute;left:0;top:0;cursor:crosshair;touch-action:none}
 .stage .over:focus{outline:none}
 .stage .over:focus-visible{outline:2px solid var(--_accent)}
-.model-grid{display:grid;gap:.4rem;align-items:center;justify-items:center}
+.model-grid{display:grid;gap:.4rem;align-items:center;justify-items:center;justify-content:start}
 .model-grid .hd{font-size:.8em;color:var(--_muted)}
 .thumb{padding:2px;line-height:0;border-radius:.25rem;width:100%;max-width:104px}
 .thumb canvas{width:100%;aspect-ratio:1;image-rendering:pixelated;border:1px solid var(--_border)}
@@ -100,7 +100,7 @@ button:focus-visible,canvas:focus-visible,.tk:focus-visible,.thumb:focus-visible
 .sal .tk{display:inline;height:auto;padding:.15rem .2rem;margin:0 .1rem;
   background:color-mix(in oklab,var(--_c) var(--w),var(--_b))}
 .sal .tk.hi{color:var(--_bg)}
-.sal .tk:hover{box-shadow:inset 0 0 0 1px var(--_fg)}
+.sal .tk:hover,.sal .tk.on{box-shadow:inset 0 0 0 2px var(--_accent)}
 .legend-bar.div{background:linear-gradient(in oklab to right,var(--_neg),var(--_bg),var(--_pos))}
 .note{color:var(--_muted);font-size:.85em;margin:.25rem 0}
 `;

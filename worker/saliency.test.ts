@@ -64,7 +64,7 @@ describe('POST /v1/saliency targets', () => {
       model: 'tiny-gpt2',
       text: 'the cat',
       method: 'gradient',
-      target: { token: ' sat' },
+      target: { token: ' and' },
     });
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body.saliency[0].target.token).toBe(' and');

@@ -78,7 +78,7 @@ function AlignmentViewInner({ doc, view, labels, values, theme, snap, title }: P
         label={`${title}: target tokens on the left, source tokens on the right, argmax alignment marked.`}
       />
       <p class="note alignment-note">
-        {note}
+        Dashed: {source}.
         {aer !== undefined && (
           <>
             {' '}

@@ -142,8 +142,11 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
     const x = (col: number) => LEFT + v.ox + col * v.size;
     const y = (row: number) => TOP + v.oy + row * v.size;
     ctx.save();
+    // Marks stay on the matrix (which may be narrower than the plot area when fitted).
+    const x0 = Math.max(LEFT, LEFT + v.ox);
+    const y0 = Math.max(TOP, TOP + v.oy);
     ctx.beginPath();
-    ctx.rect(0, 0, LEFT + plotW, TOP + plotH);
+    ctx.rect(x0 - 3, y0 - 3, Math.min(LEFT + plotW, LEFT + v.ox + nc * v.size) - x0 + 6, Math.min(TOP + plotH, TOP + v.oy + nr * v.size) - y0 + 6);
     ctx.clip();
     const h = hoverRef.current;
     if (h) {

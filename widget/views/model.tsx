@@ -152,7 +152,7 @@ function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
         ref={box}
         role="group"
         aria-label={`${GROUP_LABEL[group]}: ${nr} layers × ${nc} heads. Arrow keys move, Enter opens a head.`}
-        style={`grid-template-columns:auto repeat(${nc},minmax(40px,104px))`}
+        style={`grid-template-columns:max-content repeat(${nc},minmax(40px,104px))`}
         onKeyDown={onKeyDown}
         onPointerOver={(e) => setHover(posOf(e.target))}
         onPointerLeave={() => setHover(null)}
