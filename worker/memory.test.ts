@@ -8,12 +8,10 @@ const api = inject('apiUrl');
 /** What the wasm heap may reach, leaving the JS heap of a 128 MB isolate room for the rest. */
 const HEAP_BUDGET_BYTES = 64 * 1024 * 1024;
 
-it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after serving all models at their token limit`, async () => {
-  const models = (await (await fetch(`${api}/v1/models`)).json()).models as {
-    id: string;
-    family: string;
-    max_tokens: number;
-  }[];
+it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after attention and integrated gradients on all models at their token limits`, async () => {
+  const listing = await (await fetch(`${api}/v1/models`)).json();
+  const models = listing.models as { id: string; family: string; max_tokens: number }[];
+  const limits = listing.limits as { max_saliency_tokens: number };
   for (const m of models) {
     const words = Math.floor(m.max_tokens / 2) - 2;
     const text = Array.from({ length: words }, (_, i) => ['the', 'cat', 'sat', 'on', 'mat'][i % 5]).join(' ');
@@ -21,6 +19,20 @@ it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after serving a
     if (m.family === 'encoder-decoder') body.target_text = text.slice(0, 200);
     const res = await fetch(`${api}/v1/attention`, { method: 'POST', body: JSON.stringify(body) });
     expect(res.status, await res.clone().text()).toBe(200);
+    // Saliency holds gradient graphs and batches of interpolated inputs besides the forward graphs.
+    const salient = Array.from(
+      { length: Math.floor(limits.max_saliency_tokens / 2) - 2 },
+      (_, i) => ['the', 'cat', 'sat'][i % 3],
+    ).join(' ');
+    const ig = {
+      model: m.id,
+      text: salient,
+      method: 'integrated_gradients',
+      steps: 32,
+      ...(m.family === 'encoder-decoder' ? { target_text: 'the cat' } : {}),
+    };
+    const res2 = await fetch(`${api}/v1/saliency`, { method: 'POST', body: JSON.stringify(ig) });
+    expect(res2.status, await res2.clone().text()).toBe(200);
   }
   const { wasm_heap_bytes } = await (await fetch(`${api}/v1/_diagnostics`)).json();
   console.log(

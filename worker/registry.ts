@@ -21,6 +21,8 @@ import { ApiError } from './errors.js';
 import { sessionFactory } from './ort.js';
 
 const DEFAULT_MODELS = 'tiny-bert,tiny-gpt2,tiny-marian';
+/** Activations one batched gradient run may take: a share of the isolate's 128 MB. */
+const SALIENCY_BATCH_BYTES = 24 * 2 ** 20;
 
 export function servedModelIds(env: Env): string[] {
   return (env.MODELS ?? DEFAULT_MODELS)
@@ -89,7 +91,9 @@ export async function withModel<T>(
   // Gradient graphs are built and opened only when a saliency request first needs them.
   const saliencyContext = () =>
     cached(saliency, id, () =>
-      createSaliencyContext({ ...meta, precision: precision(env) }, assetReader(env, id), sessionFactory()),
+      createSaliencyContext({ ...meta, precision: precision(env) }, assetReader(env, id), sessionFactory(), {
+        memoryBudget: SALIENCY_BATCH_BYTES,
+      }),
     );
   const tokenizer = await tokenizerFor(env, meta);
   const model = await cached(models, id, () =>
