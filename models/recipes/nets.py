@@ -23,6 +23,8 @@ class SelfAttention(nn.Module):
         scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.dh)
         scores = scores + bias
         probs = torch.softmax(scores, dim=-1)
+        if getattr(self, 'keep', False):
+            self.probs = probs
         ctx = torch.matmul(probs, v)
         b, h, t, dh = ctx.shape
         return self.o(ctx.transpose(1, 2).reshape(b, t, h * dh))
@@ -143,3 +145,69 @@ class Gpt(nn.Module):
             presents.append(p)
         x = self.ln_f(x)
         return x @ self.wte.weight.t(), presents
+
+
+# ------------------------------------------------------------------------------------------ encoder-decoder
+
+class DecoderLayer(nn.Module):
+    """Pre-LayerNorm decoder block: causal self-attention, cross-attention to the encoder, FFN."""
+
+    def __init__(self, d, heads, ff, drop=0.1):
+        super().__init__()
+        self.ln1, self.self_attn = nn.LayerNorm(d), SelfAttention(d, heads)
+        self.ln2, self.cross = nn.LayerNorm(d), SelfAttention(d, heads)
+        self.ln3, self.ffn = nn.LayerNorm(d), FFN(d, ff)
+        self.drop = nn.Dropout(drop)
+
+    def forward(self, x, self_bias, enc, cross_bias, past=None):
+        a, present = self.self_attn(self.ln1(x), self_bias, past)
+        x = x + self.drop(a)
+        x = x + self.drop(self.cross(self.ln2(x), cross_bias, kv=enc)[0])
+        return x + self.drop(self.ffn(self.ln3(x))), present
+
+
+class EncLayer(nn.Module):
+    def __init__(self, d, heads, ff, drop=0.1):
+        super().__init__()
+        self.ln1, self.attn, self.ln2, self.ffn = nn.LayerNorm(d), SelfAttention(d, heads), nn.LayerNorm(d), FFN(d, ff)
+        self.drop = nn.Dropout(drop)
+
+    def forward(self, x, bias):
+        x = x + self.drop(self.attn(self.ln1(x), bias)[0])
+        return x + self.drop(self.ffn(self.ln2(x)))
+
+
+class Seq2Seq(nn.Module):
+    def __init__(self, vocab, d=96, enc_layers=2, dec_layers=2, heads=4, ff=384, max_pos=512):
+        super().__init__()
+        self.emb = nn.Embedding(vocab, d)
+        self.enc_pos, self.dec_pos = nn.Embedding(max_pos, d), nn.Embedding(max_pos, d)
+        self.enc = nn.ModuleList(EncLayer(d, heads, ff) for _ in range(enc_layers))
+        self.dec = nn.ModuleList(DecoderLayer(d, heads, ff) for _ in range(dec_layers))
+        self.enc_ln, self.dec_ln = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.final_bias = nn.Parameter(torch.zeros(vocab))
+        self.apply(init)
+
+    def encode(self, input_ids, attention_mask):
+        t = input_ids.shape[1]
+        x = self.emb(input_ids) + self.enc_pos(torch.arange(t, device=input_ids.device)).unsqueeze(0)
+        bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * NEG
+        for layer in self.enc:
+            x = layer(x, bias)
+        return self.enc_ln(x)
+
+    def decode(self, input_ids, enc, encoder_attention_mask, past=None, offset=0):
+        t = input_ids.shape[1]
+        pos = torch.arange(t, device=input_ids.device) + offset
+        x = self.emb(input_ids) + self.dec_pos(pos).unsqueeze(0)
+        total = t + offset
+        k_pos = torch.arange(total, device=x.device)
+        causal = (k_pos[None, :] <= pos[:, None])[None, None]
+        self_bias = (~causal).to(x.dtype) * NEG
+        cross_bias = (1.0 - encoder_attention_mask[:, None, None, :].to(x.dtype)) * NEG
+        presents = []
+        for i, layer in enumerate(self.dec):
+            x, p = layer(x, self_bias, enc, cross_bias, None if past is None else past[i])
+            presents.append(p)
+        x = self.dec_ln(x)
+        return x @ self.emb.weight.t() + self.final_bias, presents

@@ -224,7 +224,20 @@ function linesScene(s: LinesSnapshot & { theme: Theme }): Body {
   s.right.forEach((t, j) => {
     prims.push({ t: 'text', x: xr + 4, y: y(j) + 4, text: t, size: 11, fill: fg, mono: true });
   });
-  return { width: xr + rw, height: top + Math.max(s.left.length, s.right.length) * row, prims };
+  // Legend: a swatch per colour drawn (one per head when several heads share the figure).
+  const h = top + Math.max(s.left.length, s.right.length) * row;
+  const colours = s.legend ?? [...new Set(s.links.map((l) => l.color))].map((c) => ({ color: c, name: 'attention' }));
+  let lx = 0;
+  for (const c of colours) {
+    prims.push({ t: 'rect', x: lx, y: h + 10, w: 10, h: 10, fill: c.color, rx: 2 });
+    prims.push({ t: 'text', x: lx + 14, y: h + 19, text: c.name, size: 10, fill: fg });
+    lx += 24 + measure(c.name, 10);
+  }
+  if (s.marked?.length) {
+    prims.push({ t: 'line', x1: lx, y1: h + 15, x2: lx + 16, y2: h + 15, stroke: accent, width: 2.5 });
+    prims.push({ t: 'text', x: lx + 20, y: h + 19, text: 'argmax alignment', size: 10, fill: fg });
+  }
+  return { width: xr + rw, height: h + 26, prims };
 }
 
 function saliencyScene(s: SaliencySnapshot & { theme: Theme }): Body {

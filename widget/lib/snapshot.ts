@@ -34,6 +34,8 @@ export interface LinesSnapshot extends Common {
   links: { i: number; j: number; w: number; color: string }[];
   /** links drawn on top as marks (the argmax alignment) */
   marked?: [number, number][];
+  /** what each line colour stands for ("head 2"); one unnamed colour when absent */
+  legend?: { color: string; name: string }[];
 }
 
 export interface SaliencySnapshot extends Common {

@@ -74,6 +74,7 @@ export function Columns(p: ColumnsProps) {
       rightTitle: p.rightTitle,
       links,
       marked: p.marked,
+      legend: layers.map((L) => ({ color: L.color, name: L.name ?? 'attention weight' })),
       title: p.title,
       note: p.note,
       theme,

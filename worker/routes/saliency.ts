@@ -4,10 +4,10 @@ import { explainSaliency } from '../../shared/explain/saliency-document.js';
 import { LIMITS } from '../../shared/schema/limits.js';
 import { SaliencyRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
+import { checkTokens, encoderDecoderOnly } from '../checks.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
-import { checkTokens } from '../tokens.js';
 
 /** Parameters that belong to one method only: sending them with another is a caller's mistake. */
 const ONLY_FOR: Record<string, string[]> = {
@@ -30,13 +30,7 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
     }
   }
   const meta = await modelMeta(c.env, req.model);
-  if (meta.shape.family !== 'encoder-decoder' && req.target_text !== undefined) {
-    throw new ApiError(
-      400,
-      'target_not_supported',
-      `target_text applies to encoder-decoder models; ${req.model} is an ${meta.shape.family} model`,
-    );
-  }
+  encoderDecoderOnly(meta, { target_text: req.target_text });
   const limit = Math.min(maxTokens(meta), LIMITS.max_saliency_tokens);
   const tokenizer = await tokenizerFor(c.env, meta);
   checkTokens(tokenizer, req.text, limit, 'text');
