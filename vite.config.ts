@@ -35,6 +35,8 @@ export default defineConfig({
     minify: 'esbuild',
     sourcemap: false,
     reportCompressedSize: true,
+    // Keep the base in the entry file itself (one request), lazy views importing from it.
+    rollupOptions: { preserveEntrySignatures: 'allow-extension' },
     lib: {
       entry: 'widget/index.ts',
       name: 'AttnHeatmap',

@@ -6,11 +6,16 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AutoModelForCausalLM, AutoModelForSequenceClassification, AutoTokenizer, env } from '@huggingface/transformers';
+import {
+  AutoModelForCausalLM,
+  AutoModelForSequenceClassification,
+  AutoTokenizer,
+  env,
+} from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
 import { diskReader, loadLocal } from '../cli/node-host.js';
+import { maskTensor, sequenceFeeds } from '../shared/runtime/feeds.js';
 import type { LoadedModel } from '../shared/runtime/model.js';
-import { sequenceFeeds } from '../shared/runtime/feeds.js';
 
 const MODELS = join(import.meta.dirname, '.');
 // biome-ignore lint/suspicious/noExplicitAny: JSON lines of the held-out samples.
@@ -20,7 +25,8 @@ const rows = (id: string): Row[] =>
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
-const sampleMetrics = (id: string) => JSON.parse(readFileSync(join(MODELS, id, 'metrics.json'), 'utf8')).sample;
+const sampleMetrics = (id: string) =>
+  JSON.parse(readFileSync(join(MODELS, id, 'metrics.json'), 'utf8')).sample;
 
 /** Tolerance on a sample accuracy: ORT and PyTorch may flip a near-tie or two (2 of 180 = 0.011). */
 const ACC_TOL = 0.02;
@@ -30,7 +36,11 @@ const PPL_REL_TOL = 0.01;
 const INT8_PPL_REL_TOL = 0.05;
 
 const load = (id: string, p: 'fp32' | 'int8') => loadLocal(id, diskReader(join(MODELS, id)), p);
-const ctx = (m: LoadedModel) => ({ ort: m.ort, heads: m.shape.heads, headDim: m.shape.hidden / m.shape.heads });
+const ctx = (m: LoadedModel) => ({
+  ort: m.ort,
+  heads: m.shape.heads,
+  headDim: m.shape.hidden / m.shape.heads,
+});
 
 function argmax(a: ArrayLike<number>, off = 0, n = a.length): number {
   let best = 0;
@@ -77,6 +87,7 @@ describe('brown-sentiment', () => {
   it("reaches its card's accuracy on the held-out sample (sentences and 512-token texts); fp32 and int8 agree", async () => {
     const fp = await predict('fp32');
     const q = await predict('int8');
+    expect(q.m.graphs.model!.attention).toHaveLength(4); // the int8 graph keeps its Softmax nodes too
     const accS = accuracy(fp.preds, 'sentence');
     const accL = accuracy(fp.preds, 'long');
     expect(Math.abs(accS - card.sentence_accuracy)).toBeLessThanOrEqual(ACC_TOL);
@@ -116,8 +127,12 @@ describe('brown-gpt', () => {
   /** Summed next-token NLL and the argmax at each position, one sequence at a time (no cache). */
   async function score(m: LoadedModel) {
     const g = m.graphs.model!;
-    const res = { sentence: { nll: 0, n: 0 }, long: { nll: 0, n: 0 } } as Record<string, { nll: number; n: number }>;
+    const res = { sentence: { nll: 0, n: 0 }, long: { nll: 0, n: 0 } } as Record<
+      string,
+      { nll: number; n: number }
+    >;
     const argmaxes: number[] = [];
+    const gaps: number[] = [];
     for (const r of sample) {
       const ids: number[] = r.input_ids;
       const out = await g.session.run(sequenceFeeds(ctx(m), g.session.inputNames, ids), ['logits']);
@@ -131,11 +146,15 @@ describe('brown-gpt', () => {
         for (let v = 0; v < V; v++) z += Math.exp(lg[off + v] - mx);
         res[r.kind].nll -= lg[off + ids[t + 1]] - mx - Math.log(z);
         res[r.kind].n++;
-        argmaxes.push(argmax(lg, off, V));
+        const a = argmax(lg, off, V);
+        let second = -Infinity;
+        for (let v = 0; v < V; v++) if (v !== a) second = Math.max(second, lg[off + v]);
+        argmaxes.push(a);
+        gaps.push(lg[off + a] - second);
       }
     }
     const ppl = (k: string) => Math.exp(res[k].nll / res[k].n);
-    return { sentence: ppl('sentence'), long: ppl('long'), argmaxes };
+    return { sentence: ppl('sentence'), long: ppl('long'), argmaxes, gaps };
   }
 
   it('is an int8 model of at most 8 MB', () => {
@@ -165,10 +184,17 @@ describe('brown-gpt', () => {
     expect(Math.abs(fp.long / card.long_ppl - 1)).toBeLessThanOrEqual(PPL_REL_TOL);
     expect(fp.sentence).toBeLessThan(card.sentence_bigram_ppl);
     expect(fp.long).toBeLessThan(card.long_bigram_ppl);
-    const q = await score(await load(id, 'int8'));
+    const int8 = await load(id, 'int8');
+    expect(int8.graphs.model!.attention).toHaveLength(4);
+    const q = await score(int8);
     expect(q.sentence / fp.sentence - 1).toBeLessThanOrEqual(INT8_PPL_REL_TOL);
-    const agree = fp.argmaxes.filter((v, i) => v === q.argmaxes[i]).length / fp.argmaxes.length;
-    expect(agree).toBeGreaterThanOrEqual(card.int8_argmax_agreement_min);
+    // Next-token argmax over 8,000 words: int8 noise flips near-ties (measured 97.1% agreement over all
+    // 10,107 positions); where fp32's best logit leads the second by ≥ 0.1 (90% of positions) they
+    // agree on ≥ 99% (measured 99.55%).
+    const all = fp.argmaxes.map((_, i) => i);
+    const agree = (idx: number[]) => idx.filter((i) => fp.argmaxes[i] === q.argmaxes[i]).length / idx.length;
+    expect(agree(all)).toBeGreaterThanOrEqual(0.96);
+    expect(agree(all.filter((i) => fp.gaps[i] >= 0.1))).toBeGreaterThanOrEqual(0.99);
   });
 
   it('its cache (past_key_values → present) gives the logits of a full pass', async () => {
@@ -211,10 +237,134 @@ describe('brown-gpt', () => {
   });
 });
 
-describe.runIf(existsSync(join(MODELS, 'brown-seq2seq', 'onnx', 'encoder_model.onnx')))('brown-seq2seq', () => {
-  it('loads with the core loader: one cross-attention Softmax per decoder layer', async () => {
-    const m = await load('brown-seq2seq', 'fp32');
-    expect(m.shape.family).toBe('encoder-decoder');
-    expect(m.graphs.decoder!.attention.filter((a) => a.kind === 'cross').length).toBeGreaterThan(0);
-  });
-});
+describe.runIf(existsSync(join(MODELS, 'brown-seq2seq', 'onnx', 'encoder_model.onnx')))(
+  'brown-seq2seq',
+  () => {
+    const id = 'brown-seq2seq';
+    const sample = existsSync(join(MODELS, id, 'heldout.jsonl')) ? rows(id) : [];
+    const card = existsSync(join(MODELS, id, 'metrics.json')) ? sampleMetrics(id) : {};
+
+    /** Encoder pass, then decoder passes: greedy (sentences) and teacher-forced (all), with the cross-attention. */
+    async function run(m: LoadedModel) {
+      const enc = m.graphs.encoder!;
+      const dec = m.graphs.decoder!;
+      const c = ctx(m);
+      const lastCross = dec.attention.filter((a) => a.kind === 'cross').at(-1)!.output;
+      const res: { greedy?: number[]; tf: number[]; gap: number[]; cross: number[] }[] = [];
+      for (const r of sample) {
+        const e = await enc.session.run(sequenceFeeds(c, enc.session.inputNames, r.input_ids));
+        const extra = {
+          encoder_hidden_states: e.last_hidden_state,
+          encoder_attention_mask: maskTensor(m.ort, r.input_ids.length),
+        };
+        const decode = (ids: number[]) =>
+          dec.session.run(sequenceFeeds(c, dec.session.inputNames, ids, extra));
+        const forced = [m.config.decoder_start_token_id as number, ...r.target_ids.slice(0, -1)];
+        const out = await decode(forced);
+        const V = out.logits.dims[2];
+        const lg = out.logits.data as Float32Array;
+        const tf = forced.map((_, t) => argmax(lg, t * V, V));
+        const gap = tf.map((a, t) => {
+          let second = -Infinity;
+          for (let v = 0; v < V; v++) if (v !== a) second = Math.max(second, lg[t * V + v]);
+          return lg[t * V + a] - second;
+        });
+        // [1, heads, T, S] → head mean → argmax over S
+        const [, H, T, S] = out[lastCross].dims;
+        const a = out[lastCross].data as Float32Array;
+        const cross = Array.from({ length: T }, (_, t) => {
+          const row = new Float32Array(S);
+          for (let h = 0; h < H; h++) for (let s = 0; s < S; s++) row[s] += a[(h * T + t) * S + s];
+          return argmax(row);
+        });
+        let greedy: number[] | undefined;
+        if (r.kind === 'sentence') {
+          const ids = [forced[0]];
+          greedy = [];
+          for (let i = 0; i < r.target_ids.length + 8; i++) {
+            const o = await decode(ids);
+            const next = argmax(o.logits.data as Float32Array, (ids.length - 1) * V, V);
+            greedy.push(next);
+            if (next === m.config.eos_token_id) break;
+            ids.push(next);
+          }
+        }
+        res.push({ greedy, tf, gap, cross });
+      }
+      return res;
+    }
+
+    /** AER of word links from the cross-attention argmax against the gold links (sure links only). */
+    function aer(rs: Row[], cross: number[][]): number {
+      let hit = 0;
+      let na = 0;
+      let ns = 0;
+      rs.forEach((r, i) => {
+        const gold = new Set(r.links.map(([t, s]: number[]) => `${t}:${s}`));
+        const pred = new Set<string>();
+        r.tgt_owner.forEach((o: number, j: number) => {
+          const sw = r.src_owner[cross[i][j]];
+          if (o >= 0 && sw >= 0) pred.add(`${o}:${sw}`);
+        });
+        for (const p of pred) if (gold.has(p)) hit++;
+        na += pred.size;
+        ns += gold.size;
+      });
+      return 1 - (2 * hit) / (na + ns);
+    }
+
+    it('loads with the core loader: encoder self, decoder self and cross-attention, one Softmax per layer', async () => {
+      const m = await load(id, 'fp32');
+      expect(m.shape.family).toBe('encoder-decoder');
+      const kinds = [...m.graphs.encoder!.attention, ...m.graphs.decoder!.attention].map(
+        (a) => `${a.stack}.${a.kind}.${a.layer}`,
+      );
+      expect(kinds.sort()).toEqual(
+        [
+          'encoder.self.0',
+          'encoder.self.1',
+          'decoder.self.0',
+          'decoder.self.1',
+          'decoder.cross.0',
+          'decoder.cross.1',
+        ].sort(),
+      );
+      for (const r of sample) expect(m.tokenizer.encode(r.text).ids).toEqual(r.input_ids);
+    });
+
+    it("reproduces its card's exact match and cross-attention AER on the held-out sample; int8 agrees", async () => {
+      const fp = await run(await load(id, 'fp32'));
+      for (const task of ['translate', 'summarize']) {
+        const idx = sample
+          .map((_, i) => i)
+          .filter((i) => sample[i].task === task && sample[i].kind === 'sentence');
+        const em =
+          idx.filter((i) => JSON.stringify(fp[i].greedy) === JSON.stringify(sample[i].target_ids)).length /
+          idx.length;
+        expect(Math.abs(em - card[`${task}_exact_match`])).toBeLessThanOrEqual(0.03);
+        const a = aer(
+          idx.map((i) => sample[i]),
+          idx.map((i) => fp[i].cross),
+        );
+        expect(Math.abs(a - card[`${task}_aer`])).toBeLessThanOrEqual(0.02);
+      }
+      // teacher-forced predictions equal the recipe's on ≥ 99% of the target tokens (long texts included)
+      let same = 0;
+      let n = 0;
+      sample.forEach((r, i) => {
+        r.teacher_forced_ids.forEach((v: number, t: number) => {
+          same += Number(v === fp[i].tf[t]);
+          n++;
+        });
+      });
+      expect(same / n).toBeGreaterThanOrEqual(0.99);
+      // int8 vs fp32 on the teacher-forced next-token argmax, as for brown-gpt: near-ties of the
+      // 8,000-way choice may flip; where fp32's best logit leads by ≥ 0.1 they must agree on ≥ 99%.
+      const q = await run(await load(id, 'int8'));
+      const pairs = fp.flatMap((f, i) => f.tf.map((v, t) => ({ same: v === q[i].tf[t], gap: f.gap[t] })));
+      const rate = (ps: typeof pairs) => ps.filter((x) => x.same).length / ps.length;
+      expect(rate(pairs)).toBeGreaterThanOrEqual(0.96);
+      expect(rate(pairs.filter((x) => x.gap >= 0.1))).toBeGreaterThanOrEqual(0.99);
+    });
+  },
+);

@@ -61,7 +61,8 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   seen.add(file);
   const code = readFileSync(join(dir, file), 'utf8');
   // Static imports only: `import{…}from"./x.js"` / `import"./x.js"`, not `import("./x.js")`.
-  for (const m of code.matchAll(/import\s*(?:[\w${},\s*]+from\s*)?["']\.\/([^"']+)["']/g)) staticClosure(m[1], seen);
+  for (const m of code.matchAll(/import\s*(?:[\w${},\s*]+from\s*)?["']\.\/([^"']+)["']/g))
+    staticClosure(m[1], seen);
   return seen;
 }
 
@@ -73,7 +74,9 @@ const base = [...staticClosure('attn-heatmap.js')];
 const baseCode = base.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 row('ES base (entry + static imports)', baseCode);
 for (const f of base) row(`  ${f}`, readFileSync(join(dir, f)));
-const lazy = readdirSync(dir).filter((f) => f.endsWith('.js') && !base.includes(f) && f !== 'attn-heatmap.iife.js');
+const lazy = readdirSync(dir).filter(
+  (f) => f.endsWith('.js') && !base.includes(f) && f !== 'attn-heatmap.iife.js',
+);
 let lazyTotal = 0;
 for (const f of lazy.sort()) {
   const b = readFileSync(join(dir, f));

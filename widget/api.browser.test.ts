@@ -156,7 +156,14 @@ describe('demo page (site/index.html) on the API origin', () => {
       );
       await waitForGrid(page, '#viz');
       const g = await readGrid(page, '#viz');
-      expect(g.selects.group.options).toEqual(['encoder-self', 'decoder-self', 'cross']);
+      // The demo page asks for rollout too (analyses="rollout"): one group per self-attention stack.
+      expect(g.selects.group.options).toEqual([
+        'encoder-self',
+        'decoder-self',
+        'cross',
+        'encoder-rollout',
+        'decoder-rollout',
+      ]);
       expect(g.rows.length).toBeGreaterThan(2);
       await snap(page, `site-tiny-marian-${scheme}`, null);
       expect(errors).toEqual([]);

@@ -6,7 +6,7 @@ import { scaleMax } from './lib/color.js';
 import { entryValues, headMatrix } from './lib/decode.js';
 import { toWidgetError, type WidgetError } from './lib/errors.js';
 import { GROUP_LABEL, headText, resolveView, type View, type ViewRequest, viewsIn } from './lib/groups.js';
-import { methodIds } from './lib/saliency.js';
+import { methodIds } from './lib/methods.js';
 import type { ExportFormat, SnapshotSlot } from './lib/snapshot.js';
 import { type Labels, labelsFor } from './lib/tokens.js';
 import type { ExplanationDocument, ViewKind } from './lib/types.js';
@@ -101,8 +101,8 @@ function DocumentView(p: AppProps & { doc: ExplanationDocument }) {
     if (request.layer !== String(view.layer)) onState('layer', String(view.layer));
     if (request.head !== String(view.head)) onState('head', String(view.head));
   });
-  // A view that is gone cannot be exported.
-  if (!kind) p.snap.current = null;
+  // Each view leaves its snapshot while rendering below; a view still loading leaves none.
+  p.snap.current = null;
 
   return (
     <div class="doc">
@@ -180,17 +180,47 @@ function AttentionView(p: BodyProps & { view: View }) {
 
   const title = `${GROUP_LABEL[view.group]}, layer ${view.layer}, ${headText(view)}`;
   const max = scaleMax(decoded.values, fixedMax);
-  if (kind === 'lines') return <LinesView doc={doc} view={view} labels={labels} max={max} themeKey={themeKey} snap={snap} title={title} />;
+  if (kind === 'lines')
+    return (
+      <LinesView
+        doc={doc}
+        view={view}
+        labels={labels}
+        max={max}
+        themeKey={themeKey}
+        snap={snap}
+        title={title}
+      />
+    );
   if (kind === 'alignment')
-    return <AlignmentView doc={doc} view={view} labels={labels} values={decoded.values} themeKey={themeKey} snap={snap} title={title} />;
+    return (
+      <AlignmentView
+        doc={doc}
+        view={view}
+        labels={labels}
+        values={decoded.values}
+        themeKey={themeKey}
+        snap={snap}
+        title={title}
+      />
+    );
   const caption = `${title}: query tokens in rows, key tokens in columns`;
   const props = { values: decoded.values, labels, max, caption, title, themeKey, snap };
-  return Math.max(entry.rows, entry.cols) >= CANVAS_FROM ? <CanvasMatrix {...props} /> : <MatrixView {...props} />;
+  return Math.max(entry.rows, entry.cols) >= CANVAS_FROM ? (
+    <CanvasMatrix {...props} />
+  ) : (
+    <MatrixView {...props} />
+  );
 }
 
 function ExportBar({ kind, exportImage, onEvent }: AppProps & { kind: ViewKind }) {
   const run = async (format: ExportFormat) => {
-    const blob = await exportImage(format);
+    let blob: Blob;
+    try {
+      blob = await exportImage(format);
+    } catch {
+      return; // nothing drawn yet (a view still loading)
+    }
     const filename = `attn-heatmap-${kind}.${format}`;
     onEvent('attn-export', { format, blob, filename });
     const a = document.createElement('a');

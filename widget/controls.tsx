@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import type { StateName } from './app.js';
 import { GROUP_LABEL, isCombined, VIEW_LABEL, type View } from './lib/groups.js';
-import { methodName } from './lib/saliency.js';
+import { methodName } from './lib/methods.js';
 import type { HeadChoice, SaliencyEntry, ViewKind } from './lib/types.js';
 
 interface Props {

@@ -16,6 +16,7 @@ const OBSERVED = [
   'model',
   'text',
   'target-text',
+  'analyses',
   'data',
   'view',
   'group',
@@ -163,6 +164,7 @@ export class AttnHeatmapElement extends HTMLElement {
           model: a('model'),
           text: a('text'),
           targetText: a('target-text'),
+          analyses: a('analyses'),
           inline: this.#inline,
         }),
         request: {

@@ -64,7 +64,7 @@ describe('keyboard', () => {
     expect(await w.getByRole('columnheader').count()).toBe(n + 1);
     expect(await w.getByRole('rowheader').count()).toBe(n);
     expect(await w.getByRole('rowheader').first().textContent()).toBe('[CLS]');
-    for (const name of ['Attention', 'Layer', 'Head']) {
+    for (const name of ['View', 'Attention', 'Layer', 'Head']) {
       expect(await w.getByRole('combobox', { name, exact: true }).count()).toBe(1);
     }
     expect(await w.getByRole('grid').getAttribute('aria-label')).toMatch(
@@ -76,8 +76,8 @@ describe('keyboard', () => {
     const { page, errors } = await browser.open(BODY);
     await waitForGrid(page);
     await page.locator('#before').focus();
-    // Three selects, then the grid's single tab stop.
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+    // Four selects (view, attention, layer, head) and three zoom buttons, then the grid's single tab stop.
+    for (let i = 0; i < 8; i++) await page.keyboard.press('Tab');
     expect(await focusedCell(page)).toMatchObject({
       r: 0,
       c: 0,
@@ -135,7 +135,7 @@ describe('keyboard', () => {
     await w.getByRole('grid').focus();
     await page.keyboard.press('Tab');
     await page.locator('#before').focus();
-    for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 8; i++) await page.keyboard.press('Tab');
     expect(await focusedCell(page)).toMatchObject({ r: 1, c: 2 });
     const value = Number((await liveRegion(page)).split(': ').pop());
     expect(Math.abs(value - expectedMatrix(doc, 'encoder-self', 1, 'mean')[1][2])).toBeLessThan(6e-4);

@@ -41,7 +41,8 @@ describe('sources', () => {
     expect(g.attrs).toEqual({ group: 'encoder-self', layer: '0', head: 'mean' });
     expect(g.selects.group.options).toEqual(['encoder-self']);
     expect(g.selects.layer.options).toEqual(['0', '1']);
-    expect(g.selects.head.options).toEqual(['mean', '0', '1', '2', '3']);
+    expect(g.selects.head.options).toEqual(['mean', 'max', '0', '1', '2', '3']);
+    expect(g.selects.view.options).toEqual(['matrix', 'model', 'lines']);
     // The strongest cell of the matrix takes the top of the colour scale.
     expect(Math.max(...g.fills.flat())).toBe(100);
     expect(g.tabStops).toBe(1);
@@ -69,7 +70,7 @@ describe('sources', () => {
     await waitForGrid(page);
     const doc = fixture('encoder-f32.json');
     let g = await readGrid(page);
-    expect(g.selects.head.options).toEqual(['mean', '1', '3']);
+    expect(g.selects.head.options).toEqual(['mean', 'max', '1', '3']);
     expect(g.attrs.head).toBe('3');
     expect(maxDiff(g.values, expectedMatrix(doc, 'encoder-self', 0, 3))).toBeLessThan(TOL);
     await pick(page, 'Head', '1');

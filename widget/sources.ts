@@ -14,7 +14,15 @@ import { checkDocument } from './lib/validate.js';
 export type Source =
   | { kind: 'object'; doc: unknown; id: number }
   | { kind: 'url'; url: string }
-  | { kind: 'api'; src: string; model: string; text: string; targetText: string | null }
+  | {
+      kind: 'api';
+      src: string;
+      model: string;
+      text: string;
+      targetText: string | null;
+      /** further analyses to ask for (attribute `analyses="rollout flow"`) */
+      analyses?: string[];
+    }
   | { kind: 'inline'; json: string }
   | { kind: 'wait' }
   | { kind: 'none'; hint: string };
@@ -26,6 +34,8 @@ export interface SourceInput {
   model: string | null;
   text: string | null;
   targetText: string | null;
+  /** space-separated analyses for the API (rollout, flow) */
+  analyses?: string | null;
   /** text of the inline JSON child; undefined while the page is still parsing */
   inline: string | null | undefined;
 }
@@ -36,7 +46,15 @@ export function pickSource(i: SourceInput): Source {
   if (i.src) {
     if (!i.model || !i.text)
       return { kind: 'none', hint: 'Set the model and text attributes to ask the API.' };
-    return { kind: 'api', src: i.src, model: i.model, text: i.text, targetText: i.targetText };
+    const analyses = (i.analyses ?? '').split(/[\s,]+/).filter((a) => a === 'rollout' || a === 'flow');
+    return {
+      kind: 'api',
+      src: i.src,
+      model: i.model,
+      text: i.text,
+      targetText: i.targetText,
+      ...(analyses.length ? { analyses } : {}),
+    };
   }
   if (i.inline === undefined) return { kind: 'wait' };
   if (i.inline !== null && i.inline.trim() !== '') return { kind: 'inline', json: i.inline };
@@ -60,8 +78,9 @@ export async function loadSource(s: Source, signal: AbortSignal): Promise<Explan
     case 'url':
       return checkDocument(await fetchJson(s.url, { signal }));
     case 'api': {
-      const body: Record<string, string> = { model: s.model, text: s.text, encoding: 'u8' };
+      const body: Record<string, unknown> = { model: s.model, text: s.text, encoding: 'u8' };
       if (s.targetText) body.target_text = s.targetText;
+      if (s.analyses) body.analyses = s.analyses;
       const url = `${s.src.replace(/\/+$/, '')}/v1/attention`;
       const init = {
         method: 'POST',

@@ -22,12 +22,20 @@ export function useTheme(ref: RefObject<Element>, themeKey: string): Theme | nul
   return theme;
 }
 
-/** A view that needs colours: rendered once they are read (in the same frame, before paint). */
-export function withTheme<P extends { theme: Theme }>(C: ComponentType<P>) {
+/**
+ * A view that needs colours: rendered once they are read (in the same frame, before paint), with
+ * its own styles (kept in its chunk, out of the base stylesheet).
+ */
+export function withTheme<P extends { theme: Theme }>(C: ComponentType<P>, css: string) {
   return function Themed(props: Omit<P, 'theme'> & { themeKey: string }) {
     const ref = useRef<HTMLDivElement>(null);
     const theme = useTheme(ref, props.themeKey);
     const Inner = C as ComponentType<object>;
-    return <div ref={ref}>{theme && <Inner {...props} theme={theme} />}</div>;
+    return (
+      <div ref={ref}>
+        <style>{css}</style>
+        {theme && <Inner {...props} theme={theme} />}
+      </div>
+    );
   };
 }

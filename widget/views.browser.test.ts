@@ -102,7 +102,9 @@ describe('model view', () => {
     const { page, errors } = await open(ANALYSIS, 'view="model" group="encoder-self"');
     await waitForView(page, '.thumb canvas');
     const stat = (layer: number, head: number) =>
-      analysis.head_stats.find((s) => s.stack === 'encoder' && s.kind === 'self' && s.layer === layer && s.head === head)!;
+      analysis.head_stats.find(
+        (s) => s.stack === 'encoder' && s.kind === 'self' && s.layer === layer && s.head === head,
+      )!;
     // Pointer: thumbnail layer 1, head 2 (grid position 1,2).
     await host(page).locator('[data-rc="1,2"]').hover();
     await expect.poll(() => readout(page)).toContain(`Layer 1, head 2`);
@@ -113,14 +115,22 @@ describe('model view', () => {
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowDown');
     await expect.poll(async () => (await focused(page))?.data.rc).toBe('1,1');
-    await expect.poll(() => liveRegion(page)).toContain(`Layer 1, head 1: entropy ${stat(1, 1).entropy.toFixed(2)}`);
+    await expect
+      .poll(() => liveRegion(page))
+      .toContain(`Layer 1, head 1: entropy ${stat(1, 1).entropy.toFixed(2)}`);
     expect(await host(page).locator('.thumb[tabindex="0"]').count()).toBe(1);
     await snap(page, 'model-keyboard-focus-light');
     await page.keyboard.press('Enter');
     await waitForGrid(page);
     expect(await attrs(page)).toMatchObject({ view: 'matrix', group: 'encoder-self', layer: '1', head: '1' });
     const g = await readGrid(page);
-    expect(Math.max(...g.values.flat().map((v, i) => Math.abs(v - expectedMatrix(analysis, 'encoder-self', 1, 1).flat()[i])))).toBeLessThan(6e-4);
+    expect(
+      Math.max(
+        ...g.values
+          .flat()
+          .map((v, i) => Math.abs(v - expectedMatrix(analysis, 'encoder-self', 1, 1).flat()[i])),
+      ),
+    ).toBeLessThan(6e-4);
     expect(errors).toEqual([]);
   });
 
@@ -172,14 +182,18 @@ describe('alignment view', () => {
     const { page, errors } = await open(ANALYSIS, 'view="alignment" layer="1"');
     await waitForView(page, '.alignment-note');
     const a1 = analysis.alignment.find((a) => a.layer === 1)!;
-    expect(await host(page).locator('.alignment-note').textContent()).toContain('argmax alignment of layer 1');
+    expect(await host(page).locator('.alignment-note').textContent()).toContain(
+      'argmax alignment of layer 1',
+    );
     // Focusing a target token marks the source token it is aligned to.
     const [o, i] = a1.links[1];
     await host(page).locator(`[data-t="l${o}"]`).focus();
     await expect.poll(() => host(page).locator(`[data-t="r${i}"].al`).count()).toBe(1);
     await snap(page, 'alignment-focus-light');
     await select(page, 'Argmax of', 'mean');
-    await expect.poll(() => host(page).locator('.alignment-note').textContent()).toContain('mean over layers');
+    await expect
+      .poll(() => host(page).locator('.alignment-note').textContent())
+      .toContain('mean over layers');
     const mean = analysis.alignment.find((a) => a.layer === 'mean')!;
     expect(await host(page).locator('.aer').textContent()).toBe(`AER ${(mean.aer! * 100).toFixed(1)}%`);
     expect(errors).toEqual([]);
@@ -234,7 +248,7 @@ describe('a 1,024-token document', () => {
     expect(await host(page).locator('table').count()).toBe(0);
     const hover = await measureHover(page, 'matrix', 30);
     console.log(
-      `1,024 tokens, matrix: first render ${timing.firstRenderMs.toFixed(0)} ms; hover work median ${median(hover.work).toFixed(2)} ms (p95 ${p95(hover.work).toFixed(2)}), frame median ${median(hover.frame).toFixed(1)} ms (p95 ${p95(hover.frame).toFixed(1)})`,
+      `1,024 tokens, matrix: first render ${timing.firstRenderMs.toFixed(0)} ms (${timing.afterFetchMs.toFixed(0)} after the fetch); hover work median ${median(hover.work).toFixed(2)} ms (p95 ${p95(hover.work).toFixed(2)}), frame median ${median(hover.frame).toFixed(1)} ms (p95 ${p95(hover.frame).toFixed(1)})`,
     );
     await snap(page, 'large-1024-matrix-light');
     // Keyboard: the canvas is one tab stop; arrows move the highlighted cell and the live region reads it.
@@ -258,7 +272,14 @@ describe('a 1,024-token document', () => {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.wheel(0, -500);
     await expect.poll(async () => Number.parseInt((await level()) ?? '0', 10)).toBeGreaterThan(225);
+    // Pan from a view zoomed about the middle (room to move every way).
+    await host(page).getByRole('button', { name: 'Reset zoom' }).click();
+    await host(page).getByRole('button', { name: 'Zoom in' }).click();
+    await host(page).getByRole('button', { name: 'Zoom in' }).click();
+    await expect.poll(level).toBe('225%');
+    await page.waitForTimeout(50);
     const before = await host(page).locator('.stage canvas').first().screenshot();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2 - 150, box.y + box.height / 2 - 120, { steps: 5 });
     await page.mouse.up();
@@ -267,6 +288,11 @@ describe('a 1,024-token document', () => {
     await snap(page, 'large-1024-matrix-zoomed-light');
     await host(page).getByRole('button', { name: 'Reset zoom' }).click();
     await expect.poll(level).toBe('100%');
+    // A click (no drag) picks the cell under the pointer and focuses the canvas: a point on the
+    // diagonal of the (square, fitted) plot is a cell whose query and key are the same token.
+    await c.click({ position: { x: 84 + 300, y: 64 + 300 } });
+    expect((await focused(page))?.tag).toBe('canvas');
+    await expect.poll(() => liveRegion(page)).toMatch(/^(\S+) → \1: /);
     expect(errors).toEqual([]);
   });
 
@@ -275,7 +301,7 @@ describe('a 1,024-token document', () => {
     expect(await host(page).locator('.thumb').count()).toBe(16);
     const hover = await measureHover(page, 'model', 30);
     console.log(
-      `1,024 tokens, model: first render ${timing.firstRenderMs.toFixed(0)} ms; hover work median ${median(hover.work).toFixed(2)} ms (p95 ${p95(hover.work).toFixed(2)}), frame median ${median(hover.frame).toFixed(1)} ms (p95 ${p95(hover.frame).toFixed(1)})`,
+      `1,024 tokens, model: first render ${timing.firstRenderMs.toFixed(0)} ms (${timing.afterFetchMs.toFixed(0)} after the fetch); hover work median ${median(hover.work).toFixed(2)} ms (p95 ${p95(hover.work).toFixed(2)}), frame median ${median(hover.frame).toFixed(1)} ms (p95 ${p95(hover.frame).toFixed(1)})`,
     );
     await snap(page, 'large-1024-model-dark');
     expect(errors).toEqual([]);

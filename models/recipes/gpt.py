@@ -257,6 +257,7 @@ def export(model, wp, sample, metrics, timings, a):
                       os.path.join(OUT, 'onnx', 'model.onnx'), opset_version=17, input_names=names_in,
                       output_names=names_out, dynamic_axes=axes, do_constant_folding=False)
     print('folded', brown.fold_weight_transposes(os.path.join(OUT, 'onnx', 'model.onnx')), 'weight transposes')
+    model.eval()  # torch.onnx.export restores the wrapper's (training) mode on the whole module tree
     d = model.wte.weight.shape[1]
     brown.write_json(os.path.join(OUT, 'config.json'), {
         'architectures': ['GPT2LMHeadModel'], 'model_type': 'gpt2', 'vocab_size': len(wp.vocab),

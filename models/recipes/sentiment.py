@@ -292,6 +292,7 @@ def export(model, wp, test, long_test, metrics, timings, a):
         dynamic_axes={n: {0: 'batch_size', 1: 'sequence_length'} for n in ['input_ids', 'attention_mask', 'token_type_ids']}
         | {'logits': {0: 'batch_size'}},
         do_constant_folding=True)
+    model.eval()  # torch.onnx.export restores the wrapper's (training) mode on the whole module tree
     d = model.word.weight.shape[1]
     brown.write_json(os.path.join(OUT, 'config.json'), {
         'architectures': ['BertForSequenceClassification'], 'model_type': 'bert',

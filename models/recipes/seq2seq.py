@@ -278,10 +278,11 @@ def aer(model, exs, device='cpu', batch=32):
     return [1 - 2 * hit[i] / max(1, na[i] + ns) for i in range(L)]
 
 
-def train(model, exs, rng, log, device, tokens, seconds, steps):
+def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None):
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01, betas=(0.9, 0.98))
     bs = batches(exs, tokens, rng)
     t0, step, bi = time.time(), 0, 0
+    last_save = t0
     while True:
         frac = (time.time() - t0) / seconds if seconds else step / steps
         if frac >= 1:
@@ -303,6 +304,9 @@ def train(model, exs, rng, log, device, tokens, seconds, steps):
         if step % 200 == 0:
             log(f's2s step {step} loss {loss.item():.3f} {time.time() - t0:.0f}s')
         step += 1
+        if ckpt and time.time() - last_save > 300:
+            brown.save_npz(model, ckpt + '.partial', {'steps': step})
+            last_save = time.time()
     log(f'trained {step} steps in {time.time() - t0:.0f}s')
     return step
 
@@ -336,12 +340,17 @@ def main():
     ap.add_argument('--steps', type=int, default=6000, help='train this many steps when --seconds is 0')
     ap.add_argument('--tokens', type=int, default=4096, help='padded source tokens per step')
     ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--eval-examples', type=int, default=500, help='test sentences per task for the metrics')
+    ap.add_argument('--long-examples', type=int, default=10, help='test texts of ~440 source words per task')
+    ap.add_argument('--out', default=None, help='model folder to write (default models/brown-seq2seq)')
     ap.add_argument('--seed', type=int, default=99)
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--train-only', action='store_true')
     ap.add_argument('--export-only', action='store_true')
     ap.add_argument('--ckpt', default=os.path.join(brown.ROOT, 'models', 'recipes', '.cache', 'seq2seq.npz'))
     a = ap.parse_args()
+    global OUT
+    OUT = a.out or OUT
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     rng = random.Random(a.seed)
@@ -361,7 +370,7 @@ def main():
         log(f'train examples {len(tr)} (long {sum(1 for e in tr if e.get("long"))})')
         model.to(a.device)
         t = time.time()
-        timings['steps'] = train(model, tr, rng, log, a.device, a.tokens, a.seconds, a.steps)
+        timings['steps'] = train(model, tr, rng, log, a.device, a.tokens, a.seconds, a.steps, a.ckpt)
         timings['train'] = time.time() - t
         model.cpu()
         brown.save_npz(model, a.ckpt, timings)
@@ -375,20 +384,20 @@ def main():
     sample = []
     for task in TASKS:
         te = [e for e in test if e['task'] == task]
-        ev = rs.sample(te, min(1000, len(te)))
+        ev = rs.sample(te, min(a.eval_examples, len(te)))
         em, _ = exact(model, ev)
         metrics[f'{task}_exact_match'] = em
         metrics[f'{task}_aer_by_layer'] = aer(model, ev)
         metrics[f'{task}_test_examples'] = len(ev)
         lt = [e for e in examples(docs, pc, 'test', long_only=True, rng=random.Random(3)) if e['task'] == task]
-        lt = rs.sample(lt, min(10, len(lt)))
+        lt = rs.sample(lt, min(a.long_examples, len(lt)))
         em_l, outs = exact(model, lt)
         tok_acc = sum(sum(int(a == b) for a, b in zip(o, e['tgt'])) for o, e in zip(outs, lt)) / sum(len(e['tgt']) for e in lt)
         metrics[f'{task}_long_exact_match'] = em_l
         metrics[f'{task}_long_prefix_token_accuracy'] = tok_acc
         metrics[f'{task}_long_mean_source_tokens'] = sum(len(e['src']) for e in lt) / len(lt)
         metrics[f'{task}_long_aer_by_layer'] = aer(model, lt)
-        picks = rs.sample(ev, 45)
+        picks = rs.sample(ev, min(45, len(ev)))
         sample += [dict(e, kind='sentence') for e in picks] + [dict(e, kind='long') for e in lt[:3]]
         log(json.dumps(metrics))
     export(model, wp, sample, metrics, timings, a)
@@ -417,6 +426,7 @@ def export(model, wp, sample, metrics, timings, a):
                                     'logits': {0: 'batch_size', 1: 'decoder_sequence_length'}},
                       do_constant_folding=False)
     print('folded', brown.fold_weight_transposes(os.path.join(OUT, 'onnx', 'decoder_model.onnx')))
+    model.eval()  # torch.onnx.export restores the wrapper's (training) mode on the whole module tree
     d = model.emb.weight.shape[1]
     brown.write_json(os.path.join(OUT, 'config.json'), {
         'architectures': ['MarianMTModel'], 'model_type': 'marian', 'is_encoder_decoder': True,
@@ -434,13 +444,25 @@ def export(model, wp, sample, metrics, timings, a):
     brown.write_json(os.path.join(OUT, 'generation_config.json'),
                      {'decoder_start_token_id': brown.CLS, 'eos_token_id': brown.SEP, 'pad_token_id': brown.PAD,
                       'max_length': MAXLEN})
+    outs = greedy(model, [e for e in sample if e['kind'] == 'sentence'])
+    for layer in model.dec:
+        layer.cross.keep = True
     with open(os.path.join(OUT, 'heldout.jsonl'), 'w') as f:
-        outs = greedy(model, sample)
-        for e, o in zip(sample, outs):
-            f.write(json.dumps({'task': e['task'], 'kind': e['kind'], 'text': PREFIX[e['task']] + ' ' + e['source'],
-                                'target': e['target'], 'input_ids': e['src'], 'target_ids': e['tgt'],
-                                'links': e['links'], 'src_owner': e['src_owner'], 'tgt_owner': e['tgt_owner'],
-                                'pred_ids': o}) + '\n')
+        for e in sample:
+            with torch.no_grad():
+                src, mask, dec_in, _ = batch_tensors([e], 'cpu')
+                tf = model.decode(dec_in, model.encode(src, mask), mask)[0][0].argmax(-1).tolist()
+                # cross-attention of the last decoder layer, head mean: argmax source position per target piece
+                att = model.dec[-1].cross.probs[0].mean(0).argmax(-1).tolist()
+            rec = {'task': e['task'], 'kind': e['kind'], 'text': PREFIX[e['task']] + ' ' + e['source'],
+                   'target': e['target'], 'input_ids': e['src'], 'target_ids': e['tgt'],
+                   'links': e['links'], 'src_owner': e['src_owner'], 'tgt_owner': e['tgt_owner'],
+                   'teacher_forced_ids': tf, 'cross_argmax_last_layer': att}
+            if e['kind'] == 'sentence':
+                rec['pred_ids'] = outs.pop(0)
+            f.write(json.dumps(rec) + '\n')
+    for layer in model.dec:
+        layer.cross.keep = False
     brown.write_json(os.path.join(OUT, 'metrics.json'), {'metrics': metrics, 'timings_s': timings, 'args': vars(a)})
 
 

@@ -46,19 +46,21 @@ export function derivedEntries(
     if (layers.length === 0) continue;
     const per = (analysis === 'rollout' ? attentionRollout : attentionFlow)(layers.map(meanOf));
     out.push(
-      ...per.map((m, layer): AttentionEntry => ({
-        kind: 'self',
-        stack,
-        layer,
-        heads: 1,
-        head_ids: Array.from({ length: layers[layer].tensor.dims[1] }, (_, i) => i),
-        aggregate: 'mean',
-        derived: analysis,
-        rows: m.rows,
-        cols: m.cols,
-        encoding,
-        data: encodeMatrices([m], encoding),
-      })),
+      ...per.map(
+        (m, layer): AttentionEntry => ({
+          kind: 'self',
+          stack,
+          layer,
+          heads: 1,
+          head_ids: Array.from({ length: layers[layer].tensor.dims[1] }, (_, i) => i),
+          aggregate: 'mean',
+          derived: analysis,
+          rows: m.rows,
+          cols: m.cols,
+          encoding,
+          data: encodeMatrices([m], encoding),
+        }),
+      ),
     );
   }
   return out;

@@ -33,13 +33,30 @@ export interface LargeDocument {
   f32Bytes?: number;
 }
 
-const WORDS = ['the', 'model', 'looks', 'at', 'every', 'token', 'and', 'weighs', 'its', 'neighbours', ',', '.'];
+const WORDS = [
+  'the',
+  'model',
+  'looks',
+  'at',
+  'every',
+  'token',
+  'and',
+  'weighs',
+  'its',
+  'neighbours',
+  ',',
+  '.',
+];
 
 export function largeDocument(n: number, opts: LargeOptions = {}): LargeDocument {
   const layers = opts.layers ?? 4;
   const heads = opts.heads ?? 4;
   const rand = rng(n * 31 + layers);
-  const pieces = ['[CLS]', ...Array.from({ length: n - 2 }, (_, i) => WORDS[(i * 7 + (i >> 3)) % WORDS.length]), '[SEP]'];
+  const pieces = [
+    '[CLS]',
+    ...Array.from({ length: n - 2 }, (_, i) => WORDS[(i * 7 + (i >> 3)) % WORDS.length]),
+    '[SEP]',
+  ];
   let text = '';
   const tokens = pieces.map((p, i) => {
     if (i === 0 || i === n - 1) return { text: p, start: text.length, end: text.length, special: true };
@@ -71,7 +88,10 @@ export function largeDocument(n: number, opts: LargeOptions = {}): LargeDocument
           sum += v;
         }
         const base = (h * n + r) * n;
-        if (opts.f32) (floats[h] ??= []).push(Array.from(row, (v) => Math.fround(v / sum)));
+        if (opts.f32) {
+          floats[h] ??= [];
+          floats[h].push(Array.from(row, (v) => Math.fround(v / sum)));
+        }
         for (let c = 0; c < n; c++) {
           const p = row[c] / sum;
           bytes[base + c] = Math.round(255 * p);

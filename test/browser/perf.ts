@@ -21,8 +21,10 @@ export async function shimNames(page: Page): Promise<void> {
 }
 
 export interface RenderTiming {
-  /** attribute set → the view's canvases painted (two animation frames after the element reported load) */
+  /** `data` attribute set → the view painted (fetch, JSON parse, checks, decoding, drawing) */
   firstRenderMs: number;
+  /** the document's bytes all received (resource timing's responseEnd) → the view painted */
+  afterFetchMs: number;
 }
 
 /**
@@ -43,7 +45,7 @@ export async function openAndTime(
   await shimNames(page);
   await page.waitForFunction(() => customElements.get('attn-heatmap'));
   const marker = view === 'matrix' ? 'canvas.over' : '.thumb canvas';
-  const firstRenderMs = await page.evaluate(
+  const [firstRenderMs, afterFetchMs] = await page.evaluate(
     async ([url, sel]) => {
       const el = document.querySelector('attn-heatmap')!;
       const t0 = performance.now();
@@ -56,11 +58,15 @@ export async function openAndTime(
       }
       // The frame after the one that first held the view: by then it has been painted.
       await frame();
-      return performance.now() - t0;
+      const t1 = performance.now();
+      const res = performance.getEntriesByName(new URL(url, location.href).href)[0] as
+        | PerformanceResourceTiming
+        | undefined;
+      return [t1 - t0, res ? t1 - res.responseEnd : Number.NaN];
     },
     [`large/${name}.json`, marker] as const,
   );
-  return { page, errors, timing: { firstRenderMs } };
+  return { page, errors, timing: { firstRenderMs, afterFetchMs } };
 }
 
 export interface HoverTiming {

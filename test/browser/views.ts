@@ -13,7 +13,9 @@ export async function waitForView(page: Page, inner: string, sel = 'attn-heatmap
 }
 
 export async function attrs(page: Page, sel = 'attn-heatmap'): Promise<Record<string, string>> {
-  return host(page, sel).evaluate((el) => Object.fromEntries([...el.attributes].map((a) => [a.name, a.value])));
+  return host(page, sel).evaluate((el) =>
+    Object.fromEntries([...el.attributes].map((a) => [a.name, a.value])),
+  );
 }
 
 export async function readout(page: Page, sel = 'attn-heatmap'): Promise<string> {
@@ -21,7 +23,9 @@ export async function readout(page: Page, sel = 'attn-heatmap'): Promise<string>
 }
 
 export async function liveRegion(page: Page, sel = 'attn-heatmap'): Promise<string> {
-  return host(page, sel).evaluate((el) => el.shadowRoot!.querySelector('[aria-live=polite]')?.textContent ?? '');
+  return host(page, sel).evaluate(
+    (el) => el.shadowRoot!.querySelector('[aria-live=polite]')?.textContent ?? '',
+  );
 }
 
 /** The focused element inside the widget: its class, data attributes and tag. */
@@ -29,7 +33,12 @@ export async function focused(page: Page) {
   return page.evaluate(() => {
     const el = document.activeElement?.shadowRoot?.activeElement as HTMLElement | null | undefined;
     if (!el) return null;
-    return { tag: el.localName, cls: el.className, data: { ...el.dataset }, label: el.getAttribute('aria-label') };
+    return {
+      tag: el.localName,
+      cls: el.className,
+      data: { ...el.dataset },
+      label: el.getAttribute('aria-label'),
+    };
   });
 }
 
@@ -48,7 +57,15 @@ export async function tabUntil(
 
 export interface ExportCheck {
   png: { bytes: number; signature: boolean; width: number; height: number };
-  svg: { bytes: number; parserError: boolean; rects: number; lines: number; texts: number; images: number; root: string };
+  svg: {
+    bytes: number;
+    parserError: boolean;
+    rects: number;
+    lines: number;
+    texts: number;
+    images: number;
+    root: string;
+  };
 }
 
 /** Calls exportImage() for both formats and checks them in the page: PNG decodes, SVG parses. */
@@ -64,7 +81,12 @@ export async function checkExports(page: Page, sel = 'attn-heatmap'): Promise<Ex
     const svg = new DOMParser().parseFromString(text, 'image/svg+xml');
     const count = (s: string) => svg.getElementsByTagName(s).length;
     return {
-      png: { bytes: png.size, signature: sig && png.type === 'image/png', width: bmp.width, height: bmp.height },
+      png: {
+        bytes: png.size,
+        signature: sig && png.type === 'image/png',
+        width: bmp.width,
+        height: bmp.height,
+      },
       svg: {
         bytes: svgBlob.size,
         parserError: svg.getElementsByTagName('parsererror').length > 0,

@@ -37,7 +37,12 @@ export function maxOf(values: ArrayLike<number>): number {
 }
 
 /** Writes one pixel per value (v / max through the ramp) into `pixels` (an ImageData's uint32 view). */
-export function paintRamp(values: ArrayLike<number>, max: number, lut: Uint32Array, pixels: Uint32Array): void {
+export function paintRamp(
+  values: ArrayLike<number>,
+  max: number,
+  lut: Uint32Array,
+  pixels: Uint32Array,
+): void {
   const top = lut.length - 1;
   const k = top / max;
   for (let i = 0; i < values.length; i++) {
@@ -127,4 +132,5 @@ export function sizeCanvas(c: HTMLCanvasElement, w: number, h: number): CanvasRe
   return ctx;
 }
 
-export const rgb = ([r, g, b]: RGB, a = 1): string => (a === 1 ? `rgb(${r},${g},${b})` : `rgba(${r},${g},${b},${a})`);
+export const rgb = ([r, g, b]: RGB, a = 1): string =>
+  a === 1 ? `rgb(${r},${g},${b})` : `rgba(${r},${g},${b},${a})`;

@@ -54,7 +54,11 @@ export function buildScene(s: Themed): Scene {
     prims.push({ t: 'text', x: PAD, y: height + 2, text: s.note, size: 11, fill: muted });
     height += 20;
   }
-  const width = Math.max(body.width + 2 * PAD, measure(s.title, 13) + 2 * PAD);
+  const width = Math.max(
+    body.width + 2 * PAD,
+    measure(s.title, 13, false, true) + 2 * PAD,
+    s.note ? measure(s.note, 11) + 2 * PAD : 0,
+  );
   return { width, height, background: hex(s.theme.bg), title: s.title, prims };
 }
 
@@ -65,11 +69,11 @@ function shift(p: Prim, dx: number, dy: number): Prim {
 
 let measurer: CanvasRenderingContext2D | null = null;
 /** Text width for layout (a canvas when there is one, an estimate otherwise). */
-function measure(text: string, size: number, mono = false): number {
+function measure(text: string, size: number, mono = false, bold = false): number {
   if (typeof document !== 'undefined') {
     measurer ??= document.createElement('canvas').getContext('2d');
     if (measurer) {
-      measurer.font = `${size}px ${mono ? MONO : SANS}`;
+      measurer.font = `${bold ? '600 ' : ''}${size}px ${mono ? MONO : SANS}`;
       return measurer.measureText(text).width;
     }
   }
@@ -107,12 +111,17 @@ function matrixScene(s: MatrixSnapshot & { theme: Theme }): Body {
   const oc = Math.min(nc, MAX_SVG_CELLS);
   const win = new Float32Array(nr * nc);
   const total = s.cols.length;
-  for (let r = 0; r < nr; r++) win.set(s.values.subarray((r0 + r) * total + c0, (r0 + r) * total + c1), r * nc);
+  for (let r = 0; r < nr; r++)
+    win.set(s.values.subarray((r0 + r) * total + c0, (r0 + r) * total + c1), r * nc);
   const cells = or === nr && oc === nc ? win : blockMax(win, nr, nc, or, oc);
   const labelled = or === nr && oc === nc && Math.max(nr, nc) <= 128;
   const cell = Math.max(2, Math.min(24, Math.floor(640 / Math.max(or, oc))));
-  const left = labelled ? Math.min(140, Math.max(...s.rows.slice(r0, r1).map((t) => measure(t, 10, true)))) + 8 : 0;
-  const top = labelled ? Math.min(140, Math.max(...s.cols.slice(c0, c1).map((t) => measure(t, 10, true)))) + 8 : 0;
+  const left = labelled
+    ? Math.min(140, Math.max(...s.rows.slice(r0, r1).map((t) => measure(t, 10, true)))) + 8
+    : 0;
+  const top = labelled
+    ? Math.min(140, Math.max(...s.cols.slice(c0, c1).map((t) => measure(t, 10, true)))) + 8
+    : 0;
   const prims: Prim[] = [];
   for (let r = 0; r < or; r++)
     for (let c = 0; c < oc; c++)
@@ -139,7 +148,16 @@ function matrixScene(s: MatrixSnapshot & { theme: Theme }): Body {
       });
     for (let c = 0; c < nc; c++) {
       const x = left + c * cell + cell / 2 + fs / 3;
-      prims.push({ t: 'text', x, y: top - 4, text: s.cols[c0 + c], size: fs, fill: fg, rotate: -90, mono: true });
+      prims.push({
+        t: 'text',
+        x,
+        y: top - 4,
+        text: s.cols[c0 + c],
+        size: fs,
+        fill: fg,
+        rotate: -90,
+        mono: true,
+      });
     }
   }
   const h = top + or * cell;
@@ -156,7 +174,15 @@ function modelScene(s: ModelSnapshot & { theme: Theme }): Body {
   const top = 18;
   const prims: Prim[] = [];
   s.colLabels.forEach((l, c) => {
-    prims.push({ t: 'text', x: left + c * (t + gap) + t / 2, y: 12, text: l, size: 11, fill: fg, anchor: 'middle' });
+    prims.push({
+      t: 'text',
+      x: left + c * (t + gap) + t / 2,
+      y: 12,
+      text: l,
+      size: 11,
+      fill: fg,
+      anchor: 'middle',
+    });
   });
   s.rowLabels.forEach((l, r) => {
     const y = top + r * (t + gap);
@@ -166,18 +192,20 @@ function modelScene(s: ModelSnapshot & { theme: Theme }): Body {
       prims.push({ t: 'rect', x: x - 0.5, y: y - 0.5, w: t + 1, h: t + 1, fill: 'none', stroke: border });
       if (!th) return;
       // Vector thumbnails are pooled to at most 24×24 blocks (a few hundred rects each).
-      const k = Math.min(th.size, 24);
-      const b = k === th.size ? th.block : blockMax(th.block, th.size, th.size, k, k);
-      const px = t / k;
-      for (let i = 0; i < k; i++)
-        for (let j = 0; j < k; j++)
+      const kr = Math.min(th.rows, 24);
+      const kc = Math.min(th.cols, 24);
+      const b = kr === th.rows && kc === th.cols ? th.block : blockMax(th.block, th.rows, th.cols, kr, kc);
+      const pw = t / kc;
+      const ph = t / kr;
+      for (let i = 0; i < kr; i++)
+        for (let j = 0; j < kc; j++)
           prims.push({
             t: 'rect',
-            x: x + j * px,
-            y: y + i * px,
-            w: px,
-            h: px,
-            fill: colorOf(s.theme.lut, Math.min(1, b[i * k + j] / th.max)),
+            x: x + j * pw,
+            y: y + i * ph,
+            w: pw,
+            h: ph,
+            fill: colorOf(s.theme.lut, Math.min(1, b[i * kc + j] / th.max)),
           });
     });
   });
@@ -217,7 +245,7 @@ function linesScene(s: LinesSnapshot & { theme: Theme }): Body {
     });
   }
   for (const [i, j] of s.marked ?? [])
-    prims.push({ t: 'line', x1: xl, y1: y(i), x2: xr, y2: y(j), stroke: accent, width: 2.5 });
+    prims.push({ t: 'line', x1: xl, y1: y(i), x2: xr, y2: y(j), stroke: accent, width: 2, dash: [5, 3] });
   s.left.forEach((t, i) => {
     prims.push({ t: 'text', x: xl - 4, y: y(i) + 4, text: t, size: 11, fill: fg, anchor: 'end', mono: true });
   });
@@ -226,7 +254,8 @@ function linesScene(s: LinesSnapshot & { theme: Theme }): Body {
   });
   // Legend: a swatch per colour drawn (one per head when several heads share the figure).
   const h = top + Math.max(s.left.length, s.right.length) * row;
-  const colours = s.legend ?? [...new Set(s.links.map((l) => l.color))].map((c) => ({ color: c, name: 'attention' }));
+  const colours =
+    s.legend ?? [...new Set(s.links.map((l) => l.color))].map((c) => ({ color: c, name: 'attention' }));
   let lx = 0;
   for (const c of colours) {
     prims.push({ t: 'rect', x: lx, y: h + 10, w: 10, h: 10, fill: c.color, rx: 2 });
@@ -234,7 +263,16 @@ function linesScene(s: LinesSnapshot & { theme: Theme }): Body {
     lx += 24 + measure(c.name, 10);
   }
   if (s.marked?.length) {
-    prims.push({ t: 'line', x1: lx, y1: h + 15, x2: lx + 16, y2: h + 15, stroke: accent, width: 2.5 });
+    prims.push({
+      t: 'line',
+      x1: lx,
+      y1: h + 15,
+      x2: lx + 16,
+      y2: h + 15,
+      stroke: accent,
+      width: 2,
+      dash: [5, 3],
+    });
     prims.push({ t: 'text', x: lx + 20, y: h + 19, text: 'argmax alignment', size: 10, fill: fg });
   }
   return { width: xr + rw, height: h + 26, prims };
@@ -242,7 +280,8 @@ function linesScene(s: LinesSnapshot & { theme: Theme }): Body {
 
 function saliencyScene(s: SaliencySnapshot & { theme: Theme }): Body {
   const { bg, fg, low, high, neg, pos } = s.theme;
-  const mixTo = (a: RGB, b: RGB, t: number): RGB => [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * t)) as RGB;
+  const mixTo = (a: RGB, b: RGB, t: number): RGB =>
+    [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * t)) as RGB;
   const width = 640;
   const lineH = 22;
   const prims: Prim[] = [];
@@ -300,10 +339,12 @@ export async function scenePng(s: Scene, scale = 2): Promise<Blob> {
       ctx.globalAlpha = p.opacity ?? 1;
       ctx.strokeStyle = p.stroke;
       ctx.lineWidth = p.width;
+      ctx.setLineDash(p.dash ?? []);
       ctx.beginPath();
       ctx.moveTo(p.x1, p.y1);
       ctx.lineTo(p.x2, p.y2);
       ctx.stroke();
+      ctx.setLineDash([]);
       ctx.globalAlpha = 1;
     } else {
       ctx.save();

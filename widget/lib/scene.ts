@@ -14,6 +14,8 @@ export type Prim =
       stroke: string;
       width: number;
       opacity?: number;
+      /** dash and gap lengths (the alignment marks) */
+      dash?: number[];
     }
   | {
       t: 'text';
@@ -41,10 +43,14 @@ export const SANS = 'system-ui, sans-serif';
 export const MONO = 'ui-monospace, Menlo, Consolas, monospace';
 
 const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+  s.replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!,
+  );
 // Strip characters XML 1.0 cannot hold at all (token texts can contain control characters).
-// biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point
-const xmlSafe = (s: string) => esc(s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd'));
+const notXml = (c: number) => (c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0xfffe || c === 0xffff;
+const xmlSafe = (s: string) =>
+  esc(Array.from(s, (ch) => (notXml(ch.charCodeAt(0)) ? '\ufffd' : ch)).join(''));
 const n = (x: number) => String(Math.round(x * 100) / 100);
 
 export function sceneToSvg(s: Scene): string {
@@ -60,7 +66,7 @@ export function sceneToSvg(s: Scene): string {
       );
     } else if (p.t === 'line') {
       out.push(
-        `<line x1="${n(p.x1)}" y1="${n(p.y1)}" x2="${n(p.x2)}" y2="${n(p.y2)}" stroke="${p.stroke}" stroke-width="${n(p.width)}"${p.opacity !== undefined && p.opacity < 1 ? ` stroke-opacity="${n(p.opacity)}"` : ''}/>`,
+        `<line x1="${n(p.x1)}" y1="${n(p.y1)}" x2="${n(p.x2)}" y2="${n(p.y2)}" stroke="${p.stroke}" stroke-width="${n(p.width)}"${p.opacity !== undefined && p.opacity < 1 ? ` stroke-opacity="${n(p.opacity)}"` : ''}${p.dash ? ` stroke-dasharray="${p.dash.join(' ')}"` : ''}/>`,
       );
     } else {
       const rot = p.rotate ? ` transform="rotate(${n(p.rotate)} ${n(p.x)} ${n(p.y)})"` : '';

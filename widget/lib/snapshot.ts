@@ -20,8 +20,8 @@ export interface ModelSnapshot extends Common {
   /** row labels (layers) and column labels (heads) */
   rowLabels: string[];
   colLabels: string[];
-  /** [row][col] thumbnail: a size×size block-max downsample and the max it is scaled to */
-  thumbs: ({ block: Float32Array; size: number; max: number } | null)[][];
+  /** [row][col] thumbnail: a rows×cols block-max downsample and the max it is scaled to */
+  thumbs: ({ block: Float32Array; rows: number; cols: number; max: number } | null)[][];
 }
 
 export interface LinesSnapshot extends Common {

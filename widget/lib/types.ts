@@ -2,11 +2,7 @@
  * The document types the widget reads. Type-only imports from the shared zod schema keep the widget
  * in step with the contract while zod itself stays out of the bundle (these imports are erased).
  */
-import type {
-  AttentionEntry,
-  ExplanationDocument,
-  Token,
-} from '../../shared/schema/document.js';
+import type { AttentionEntry, ExplanationDocument, Token } from '../../shared/schema/document.js';
 
 export type { AttentionEntry, ExplanationDocument, Token };
 

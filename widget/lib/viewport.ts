@@ -15,13 +15,13 @@ export const MIN_ZOOM = 1;
 export const MAX_CELL = 48;
 
 /** The viewport that fits rows × cols into w × h (whole matrix visible). */
-export function fit(rows: number, cols: number, w: number, h: number): Viewport {
+export function fitView(rows: number, cols: number, w: number, h: number): Viewport {
   return { size: Math.max(Math.min(w / cols, h / rows), 1e-3), ox: 0, oy: 0 };
 }
 
 /** Keeps the matrix covering the plot area where it can (no panning into empty space). */
 export function clampView(v: Viewport, rows: number, cols: number, w: number, h: number): Viewport {
-  const min = fit(rows, cols, w, h).size * MIN_ZOOM;
+  const min = fitView(rows, cols, w, h).size * MIN_ZOOM;
   const size = Math.max(min, Math.min(Math.max(MAX_CELL, min), v.size));
   const clampAxis = (o: number, extent: number, room: number) =>
     extent <= room ? 0 : Math.max(room - extent, Math.min(0, o));
@@ -39,7 +39,7 @@ export function zoomAt(
   w: number,
   h: number,
 ): Viewport {
-  const fitted = fit(rows, cols, w, h).size;
+  const fitted = fitView(rows, cols, w, h).size;
   const size = Math.max(fitted * MIN_ZOOM, Math.min(Math.max(MAX_CELL, fitted), v.size * factor));
   const k = size / v.size;
   return clampView({ size, ox: px - (px - v.ox) * k, oy: py - (py - v.oy) * k }, rows, cols, w, h);

@@ -5,16 +5,17 @@
  * Without `alignment` in the document, the argmax of the shown weights is marked. Loaded lazily.
  */
 import { useMemo, useState } from 'preact/hooks';
+import { argmaxLinks } from '../lib/alignment.js';
 import type { Theme } from '../lib/canvas.js';
 import { scaleMax } from '../lib/color.js';
 import type { View } from '../lib/groups.js';
 import { hex } from '../lib/palette.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
-import { withTheme } from '../use-theme.js';
 import type { Labels } from '../lib/tokens.js';
 import type { ExplanationDocument } from '../lib/types.js';
-import { argmaxLinks } from '../lib/alignment.js';
+import { withTheme } from '../use-theme.js';
 import { Columns } from './columns.js';
+import { columnsCss } from './view-styles.js';
 
 interface Props {
   doc: ExplanationDocument;
@@ -26,20 +27,29 @@ interface Props {
   title: string;
 }
 
-export const AlignmentView = withTheme(AlignmentViewInner);
+export const AlignmentView = withTheme(AlignmentViewInner, columnsCss);
 
 function AlignmentViewInner({ doc, view, labels, values, theme, snap, title }: Props) {
   const aligns = doc.alignment ?? [];
   const keys = aligns.map((a) => String(a.layer));
   // Default to the alignment of the layer shown, else the mean over layers, else the first.
   const [pick, setPick] = useState<string | null>(null);
-  const key = pick !== null && keys.includes(pick) ? pick : keys.includes(String(view.layer)) ? String(view.layer) : keys.includes('mean') ? 'mean' : keys[0];
+  const key =
+    pick !== null && keys.includes(pick)
+      ? pick
+      : keys.includes(String(view.layer))
+        ? String(view.layer)
+        : keys.includes('mean')
+          ? 'mean'
+          : keys[0];
   const chosen = aligns[keys.indexOf(key)];
   const computed = useMemo(
     () => argmaxLinks(values, view.entry.rows, view.entry.cols, labels.rowSpecial, labels.colSpecial),
     [values, view.entry, labels],
   );
-  const marked = chosen ? chosen.links.filter(([o, i]) => o < labels.rows.length && i < labels.cols.length) : computed;
+  const marked = chosen
+    ? chosen.links.filter(([o, i]) => o < labels.rows.length && i < labels.cols.length)
+    : computed;
   const source = chosen
     ? `argmax alignment of ${chosen.layer === 'mean' ? 'the mean over layers' : `layer ${chosen.layer}`}`
     : 'argmax of the shown weights (the document has no alignment)';
@@ -51,7 +61,11 @@ function AlignmentViewInner({ doc, view, labels, values, theme, snap, title }: P
         <div class="controls">
           <span class="field">
             <label for="ah-align">Argmax of</label>
-            <select id="ah-align" value={key} onChange={(e) => setPick((e.currentTarget as HTMLSelectElement).value)}>
+            <select
+              id="ah-align"
+              value={key}
+              onChange={(e) => setPick((e.currentTarget as HTMLSelectElement).value)}
+            >
               {keys.map((k) => (
                 <option key={k} value={k}>
                   {k === 'mean' ? 'mean over layers' : `layer ${k}`}

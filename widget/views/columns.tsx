@@ -178,7 +178,12 @@ export function Columns(p: ColumnsProps) {
     <ol class={side} aria-label={side === 'l' ? p.leftTitle : p.rightTitle}>
       {toks.map((t, i) => {
         const on = sel?.side === side && sel.i === i;
-        const marked = p.marked?.some(([a, b]) => (side === 'l' ? a : b) === i && sel && (sel.side === side ? sel.i === i : (sel.side === 'l' ? a : b) === sel.i));
+        const marked = p.marked?.some(
+          ([a, b]) =>
+            (side === 'l' ? a : b) === i &&
+            sel &&
+            (sel.side === side ? sel.i === i : (sel.side === 'l' ? a : b) === sel.i),
+        );
         return (
           <li
             key={i}
@@ -210,6 +215,7 @@ export function Columns(p: ColumnsProps) {
           <span class="hint">Hover or focus a token to isolate its lines.</span>
         )}
       </p>
+      {/* biome-ignore lint/a11y/useSemanticElements: a keyboard-navigable composite, not a form fieldset */}
       <div
         ref={box}
         role="group"
@@ -231,7 +237,7 @@ export function Columns(p: ColumnsProps) {
           <div class="col-title l">{p.leftTitle}</div>
           {col('l', left, p.leftSpecial)}
         </div>
-        <canvas ref={canvas} aria-hidden="true" style={`margin-top:${ROW}px`} />
+        <canvas ref={canvas} style={`margin-top:${ROW}px`} />
         <div>
           <div class="col-title">{p.rightTitle}</div>
           {col('r', right, p.rightSpecial)}

@@ -9,10 +9,11 @@ import { entryValues, headMatrix } from '../lib/decode.js';
 import type { View } from '../lib/groups.js';
 import { headHue, hex } from '../lib/palette.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
-import { withTheme } from '../use-theme.js';
 import type { Labels } from '../lib/tokens.js';
 import type { ExplanationDocument } from '../lib/types.js';
+import { withTheme } from '../use-theme.js';
 import { Columns, type LineLayer } from './columns.js';
+import { columnsCss } from './view-styles.js';
 
 /** Past this many tokens a side, lines are a blur: the matrix view says more. */
 export const MAX_LINES_TOKENS = 256;
@@ -27,7 +28,7 @@ interface Props {
   title: string;
 }
 
-export const LinesView = withTheme(LinesViewInner);
+export const LinesView = withTheme(LinesViewInner, columnsCss);
 
 function LinesViewInner({ view, labels, max, theme, snap, title }: Props) {
   const { entry, headIndex } = view;
@@ -50,8 +51,8 @@ function LinesViewInner({ view, labels, max, theme, snap, title }: Props) {
     snap.current = null;
     return (
       <p class="msg" role="status">
-        {entry.rows} × {entry.cols} tokens are too many for lines (at most {MAX_LINES_TOKENS}); the matrix view
-        shows them.
+        {entry.rows} × {entry.cols} tokens are too many for lines (at most {MAX_LINES_TOKENS}); the matrix
+        view shows them.
       </p>
     );
   }

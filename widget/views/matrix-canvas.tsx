@@ -12,9 +12,18 @@ import { Legend } from '../legend.js';
 import { heatBitmap, rgb, sizeCanvas, type Theme } from '../lib/canvas.js';
 import { formatWeight } from '../lib/color.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
-import { withTheme } from '../use-theme.js';
 import type { Labels } from '../lib/tokens.js';
-import { cellAt, clampView, ensureVisible, fit, type Viewport, visibleRange, zoomAt } from '../lib/viewport.js';
+import {
+  cellAt,
+  clampView,
+  ensureVisible,
+  fitView,
+  type Viewport,
+  visibleRange,
+  zoomAt,
+} from '../lib/viewport.js';
+import { withTheme } from '../use-theme.js';
+import { canvasMatrixCss } from './view-styles.js';
 import { ZoomBar } from './zoom-bar.js';
 
 interface Props {
@@ -38,7 +47,7 @@ const TOP = 64;
 const PAGE = 16;
 const LABEL_FROM = 9;
 
-export const CanvasMatrix = withTheme(CanvasMatrixInner);
+export const CanvasMatrix = withTheme(CanvasMatrixInner, canvasMatrixCss);
 
 function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }: Props) {
   const nr = labels.rows.length;
@@ -49,7 +58,7 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
   const [width, setWidth] = useState(0);
   const plotW = Math.max(160, width - LEFT);
   const plotH = Math.max(160, Math.min(Math.round((plotW * nr) / nc), 720));
-  const vp = useRef<Viewport>(fit(nr, nc, plotW, plotH));
+  const vp = useRef<Viewport>(fitView(nr, nc, plotW, plotH));
   const [vpVersion, setVpVersion] = useState(0);
   const [active, setActive] = useState<Pos>({ r: 0, c: 0 });
   const [hover, setHover] = useState<Pos | null>(null);
@@ -70,7 +79,7 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
     return () => ro.disconnect();
   }, []);
   useLayoutEffect(() => {
-    vp.current = fit(nr, nc, plotW, plotH);
+    vp.current = fitView(nr, nc, plotW, plotH);
     setVpVersion((v) => v + 1);
   }, [plotW, plotH, nr, nc]);
 
@@ -81,7 +90,16 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
     const v = vp.current;
     const [c0, c1] = visibleRange(v.ox, v.size, nc, plotW);
     const [r0, r1] = visibleRange(v.oy, v.size, nr, plotH);
-    return { kind: 'matrix', values, rows: labels.rows, cols: labels.cols, max, window: { r0, r1, c0, c1 }, title, theme };
+    return {
+      kind: 'matrix',
+      values,
+      rows: labels.rows,
+      cols: labels.cols,
+      max,
+      window: { r0, r1, c0, c1 },
+      title,
+      theme,
+    };
   };
 
   function drawBase() {
@@ -107,7 +125,8 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
       ctx.font = `${fs}px ui-monospace, Menlo, Consolas, monospace`;
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
-      for (let r = r0; r < r1; r++) ctx.fillText(clip(labels.rows[r]), LEFT - 4, TOP + v.oy + (r + 0.5) * v.size, LEFT - 6);
+      for (let r = r0; r < r1; r++)
+        ctx.fillText(clip(labels.rows[r]), LEFT - 4, TOP + v.oy + (r + 0.5) * v.size, LEFT - 6);
       ctx.save();
       ctx.rotate(-Math.PI / 2);
       ctx.textAlign = 'left';
@@ -120,10 +139,12 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
       const step = tickStep(v.size);
       ctx.textAlign = 'right';
       ctx.textBaseline = 'middle';
-      for (let r = Math.ceil(r0 / step) * step; r < r1; r += step) ctx.fillText(String(r), LEFT - 4, TOP + v.oy + (r + 0.5) * v.size);
+      for (let r = Math.ceil(r0 / step) * step; r < r1; r += step)
+        ctx.fillText(String(r), LEFT - 4, TOP + v.oy + (r + 0.5) * v.size);
       ctx.textAlign = 'center';
       ctx.textBaseline = 'bottom';
-      for (let c = Math.ceil(c0 / step) * step; c < c1; c += step) ctx.fillText(String(c), LEFT + v.ox + (c + 0.5) * v.size, TOP - 4);
+      for (let c = Math.ceil(c0 / step) * step; c < c1; c += step)
+        ctx.fillText(String(c), LEFT + v.ox + (c + 0.5) * v.size, TOP - 4);
       ctx.textAlign = 'left';
       ctx.fillText('key →', LEFT, 12);
       ctx.save();
@@ -146,7 +167,12 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
     const x0 = Math.max(LEFT, LEFT + v.ox);
     const y0 = Math.max(TOP, TOP + v.oy);
     ctx.beginPath();
-    ctx.rect(x0 - 3, y0 - 3, Math.min(LEFT + plotW, LEFT + v.ox + nc * v.size) - x0 + 6, Math.min(TOP + plotH, TOP + v.oy + nr * v.size) - y0 + 6);
+    ctx.rect(
+      x0 - 3,
+      y0 - 3,
+      Math.min(LEFT + plotW, LEFT + v.ox + nc * v.size) - x0 + 6,
+      Math.min(TOP + plotH, TOP + v.oy + nr * v.size) - y0 + 6,
+    );
     ctx.clip();
     const h = hoverRef.current;
     if (h) {
@@ -196,7 +222,7 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
   const describe = (p: Pos) => ({
     row: labels.rows[p.r],
     col: labels.cols[p.c],
-    value: formatWeight(values[p.r * nc + p.c]),
+    value: formatPrecise(values[p.r * nc + p.c]),
   });
   const announceCell = (p: Pos) => {
     const d = describe(p);
@@ -262,7 +288,7 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
       case 'End': c = nc - 1; if (e.ctrlKey) r = nr - 1; break;
       case '+': case '=': e.preventDefault(); zoomAround(1.5); return;
       case '-': case '_': e.preventDefault(); zoomAround(1 / 1.5); return;
-      case '0': e.preventDefault(); setView(fit(nr, nc, plotW, plotH)); return;
+      case '0': e.preventDefault(); setView(fitView(nr, nc, plotW, plotH)); return;
       default: return;
     }
     e.preventDefault();
@@ -280,7 +306,7 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
 
   const shown = hover ?? (focused ? { r: ar, c: ac } : null);
   const d = shown && describe(shown);
-  const fitted = fit(nr, nc, plotW, plotH).size;
+  const fitted = fitView(nr, nc, plotW, plotH).size;
   return (
     <div class="matrix canvas-matrix" ref={wrap}>
       <p class="readout" aria-hidden="true">
@@ -289,16 +315,19 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
             <span class="tok">{d.row}</span> → <span class="tok">{d.col}</span>: <b>{d.value}</b>
           </>
         ) : (
-          <span class="hint">Hover or focus the matrix to read a weight; wheel or +/− to zoom, drag to pan.</span>
+          <span class="hint">
+            Hover or focus the matrix to read a weight; wheel or +/− to zoom, drag to pan.
+          </span>
         )}
       </p>
       <ZoomBar
         onZoom={(f) => zoom(f)}
-        onReset={() => setView(fit(nr, nc, plotW, plotH))}
+        onReset={() => setView(fitView(nr, nc, plotW, plotH))}
         level={`${Math.round((vp.current.size / fitted) * 100)}%`}
       />
       <div class="stage">
-        <canvas ref={base} aria-hidden="true" />
+        <canvas ref={base} />
+        {/* biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: one focusable canvas standing for the whole grid; keys are handled here */}
         <canvas
           ref={over}
           class="over"
@@ -330,6 +359,9 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
     </div>
   );
 }
+
+/** Weights of long inputs are often under 0.001: give those two significant digits instead of "0". */
+const formatPrecise = (v: number) => (v > 0 && v < 0.0005 ? v.toPrecision(2) : formatWeight(v));
 
 const clip = (s: string) => (s.length > 14 ? `${s.slice(0, 13)}…` : s);
 

@@ -10,8 +10,9 @@ import { entryValues, headMatrix } from '../lib/decode.js';
 import { entryFor, GROUP_LABEL, headIds, isCombined, type View } from '../lib/groups.js';
 import { memo } from '../lib/memo.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
-import { withTheme } from '../use-theme.js';
 import type { ExplanationDocument, HeadStat } from '../lib/types.js';
+import { withTheme } from '../use-theme.js';
+import { modelCss } from './view-styles.js';
 
 interface Props {
   doc: ExplanationDocument;
@@ -29,11 +30,13 @@ interface Thumb {
   /** model head id, or how a combined entry was made */
   head: number | 'mean' | 'max';
   block: Float32Array;
-  size: number;
+  /** downsampled rows and columns (at most THUMB each; never more than the matrix has) */
+  rows: number;
+  cols: number;
   max: number;
 }
 
-export const ModelView = withTheme(ModelViewInner);
+export const ModelView = withTheme(ModelViewInner, modelCss);
 
 function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
   const { group } = view;
@@ -44,14 +47,17 @@ function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
       const e = entryFor(doc, group, layer);
       if (!e) continue;
       const values = entryValues(e);
-      const size = Math.min(THUMB, Math.max(e.rows, e.cols));
-      const heads: (number | 'mean' | 'max')[] = isCombined(e) ? [e.aggregate === 'max' ? 'max' : 'mean'] : headIds(e);
+      const tr = Math.min(THUMB, e.rows);
+      const tc = Math.min(THUMB, e.cols);
+      const heads: (number | 'mean' | 'max')[] = isCombined(e)
+        ? [e.aggregate === 'max' ? 'max' : 'mean']
+        : headIds(e);
       if (heads.length > cols.length) cols = heads;
       rows.push(
         heads.map((head, k) => {
           const m = headMatrix(values, e, isCombined(e) ? 0 : k);
-          const block = blockMax(m, e.rows, e.cols, size, size);
-          return { layer, head, block, size, max: maxOf(block) };
+          const block = blockMax(m, e.rows, e.cols, tr, tc);
+          return { layer, head, block, rows: tr, cols: tc, max: maxOf(block) };
         }),
       );
     }
@@ -88,7 +94,9 @@ function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
   }, [doc]);
   const describe = (t: Thumb) => {
     const s =
-      typeof t.head === 'number' ? stats.get(`${view.entry.kind}/${view.entry.stack}/${t.layer}/${t.head}`) : undefined;
+      typeof t.head === 'number'
+        ? stats.get(`${view.entry.kind}/${view.entry.stack}/${t.layer}/${t.head}`)
+        : undefined;
     const name = `Layer ${t.layer}, ${colLabel(t.head).toLowerCase()}`;
     const st = s
       ? `entropy ${s.entropy.toFixed(2)} nats, diagonal distance ${s.diagonal_distance.toFixed(2)}`
@@ -144,9 +152,12 @@ function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
             {d.st && ` · ${d.st}`} · <span class="hint">click or Enter opens it</span>
           </>
         ) : (
-          <span class="hint">Hover or focus a head for its entropy; click or Enter opens it in the matrix.</span>
+          <span class="hint">
+            Hover or focus a head for its entropy; click or Enter opens it in the matrix.
+          </span>
         )}
       </p>
+      {/* biome-ignore lint/a11y/useSemanticElements: a keyboard-navigable composite, not a form fieldset */}
       <div
         class="model-grid"
         ref={box}
@@ -196,7 +207,9 @@ function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
           ),
         ])}
       </div>
-      <p class="note">Each thumbnail is scaled to its own largest weight (block maximum of the full matrix).</p>
+      <p class="note">
+        Each thumbnail is scaled to its own largest weight (block maximum of the full matrix).
+      </p>
       <p class="sr-only" aria-live="polite">
         {announce}
       </p>
@@ -237,12 +250,12 @@ function ThumbCanvas({ t, theme }: { t: Thumb; theme: Theme }) {
   const ref = useRef<HTMLCanvasElement>(null);
   useLayoutEffect(() => {
     const c = ref.current!;
-    c.width = t.size;
-    c.height = t.size;
+    c.width = t.cols;
+    c.height = t.rows;
     const ctx = c.getContext('2d')!;
-    const img = ctx.createImageData(t.size, t.size);
+    const img = ctx.createImageData(t.cols, t.rows);
     paintRamp(t.block, t.max, theme.lut, new Uint32Array(img.data.buffer));
     ctx.putImageData(img, 0, 0);
   }, [t, theme]);
-  return <canvas ref={ref} aria-hidden="true" />;
+  return <canvas ref={ref} />;
 }

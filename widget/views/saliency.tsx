@@ -8,18 +8,13 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../lib/canvas.js';
 import { mixPercent } from '../lib/color.js';
-import {
-  completenessText,
-  formatScore,
-  methodName,
-  saliencyScale,
-  saliencyT,
-  targetText,
-} from '../lib/saliency.js';
+import { methodName } from '../lib/methods.js';
+import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from '../lib/saliency.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
-import { withTheme } from '../use-theme.js';
 import { displayToken } from '../lib/tokens.js';
 import type { ExplanationDocument, SaliencyEntry } from '../lib/types.js';
+import { withTheme } from '../use-theme.js';
+import { saliencyCss } from './view-styles.js';
 
 interface Props {
   doc: ExplanationDocument;
@@ -28,7 +23,7 @@ interface Props {
   snap: SnapshotSlot;
 }
 
-export const SaliencyView = withTheme(SaliencyViewInner);
+export const SaliencyView = withTheme(SaliencyViewInner, saliencyCss);
 
 function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
   const toks = doc.input.tokens;
@@ -95,7 +90,8 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
       <p class="readout" aria-hidden="true">
         {shown !== null ? (
           <>
-            <span class="tok">{displayToken(toks[shown].text)}</span>: <b>{formatScore(entry.scores[shown])}</b>
+            <span class="tok">{displayToken(toks[shown].text)}</span>:{' '}
+            <b>{formatScore(entry.scores[shown])}</b>
           </>
         ) : (
           <span class="hint">Hover or focus a token to read its score.</span>

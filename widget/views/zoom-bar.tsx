@@ -1,5 +1,13 @@
 /** Zoom buttons shared by the DOM grid and the canvas matrix (the wheel and keys do the same). */
-export function ZoomBar({ onZoom, onReset, level }: { onZoom(f: number): void; onReset(): void; level: string }) {
+export function ZoomBar({
+  onZoom,
+  onReset,
+  level,
+}: {
+  onZoom(f: number): void;
+  onReset(): void;
+  level: string;
+}) {
   return (
     <div class="bar zoom">
       <span class="label">Zoom</span>

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Rebuilds the Brown-corpus models (recipe only; nothing at run or test time needs Python).
+#   npm run models:train -- [brown-sentiment] [brown-gpt] [brown-seq2seq]
+# Needs Debian's python3-torch, python3-onnx and libopenblas0-openmp (see shared ENVIRONMENT.md).
+# DEVICE=cuda trains on a GPU (a PyTorch with CUDA as `PYTHON`); the default is the CPU, where the
+# published step counts take hours on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=${PYTHON:-/usr/bin/python3}
+DEV=${DEVICE:-cpu}
+models=("$@")
+[ ${#models[@]} -eq 0 ] && models=(brown-sentiment brown-gpt brown-seq2seq)
+for m in "${models[@]}"; do
+  case $m in
+    brown-sentiment)
+      npx tsx models/recipes/lexicon.ts
+      nice -n 10 "$PY" models/recipes/sentiment.py --device "$DEV" --mlm-steps 3000 --mlm-batch 256 --ft-steps 3000 --ft-tokens 16384 ;;
+    brown-gpt)
+      nice -n 10 "$PY" models/recipes/gpt.py --device "$DEV" --steps 6000 --batch 96 ;;
+    brown-seq2seq)
+      nice -n 10 "$PY" models/recipes/seq2seq.py --device "$DEV" --seconds "${SEQ2SEQ_SECONDS:-2700}" --tokens 2048 ;;
+    *) echo "unknown model $m" >&2; exit 2 ;;
+  esac
+  npx tsx models/recipes/quantize.ts "models/$m"
+  "$PY" models/recipes/card.py "$m"
+  npx biome format --write "models/$m"   # the project lints JSON and Markdown too
+done

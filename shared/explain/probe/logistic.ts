@@ -1,0 +1,92 @@
+/**
+ * Multinomial logistic regression, the linear probe: scores = W·x + b with W [classes × dim]
+ * row-major, so both the scores and the gradient run inner loops over a contiguous row of `dim`
+ * (128-768) values — about twice as fast in V8 as looping over the few classes innermost. Starts
+ * from zero: the objective is convex, so no random initialisation is needed or can sway a result.
+ */
+import { type DifferentiableClassifier, type Matrix, softmaxInPlace } from './classifier.js';
+
+/** A gradient factor this small contributes nothing visible at float32 feature precision. */
+export const NEGLIGIBLE = 1e-7;
+
+export class LogisticRegression implements DifferentiableClassifier {
+  readonly params: Float64Array;
+  readonly decay: Uint8Array;
+  readonly #z: Float64Array;
+
+  constructor(
+    readonly dim: number,
+    readonly classes: number,
+  ) {
+    this.params = new Float64Array((dim + 1) * classes);
+    this.decay = new Uint8Array(this.params.length);
+    this.decay.fill(1, 0, dim * classes);
+    this.#z = new Float64Array(classes);
+  }
+
+  scores(data: Matrix, i: number, out: Float64Array): void {
+    const { dim, classes, params: w } = this;
+    const x = data.x;
+    const off = i * dim;
+    const bias = dim * classes;
+    for (let c = 0; c < classes; c++) {
+      const row = c * dim;
+      out[c] = w[bias + c] + dot(x, off, w, row, dim);
+    }
+  }
+
+  lossGrad(
+    data: Matrix,
+    y: Int32Array,
+    idx: Int32Array,
+    from: number,
+    to: number,
+    grad: Float64Array,
+  ): number {
+    const { dim, classes } = this;
+    const x = data.x;
+    const z = this.#z;
+    const bias = dim * classes;
+    let loss = 0;
+    for (let b = from; b < to; b++) {
+      const i = idx[b];
+      this.scores(data, i, z);
+      softmaxInPlace(z, classes);
+      const yi = y[i];
+      loss -= Math.log(Math.max(z[yi], 1e-300));
+      z[yi] -= 1; // z is now dL/dscores
+      const off = i * dim;
+      for (let c = 0; c < classes; c++) {
+        const g = z[c];
+        grad[bias + c] += g;
+        // Most classes get a probability of ~0 for most words once training is under way: skipping
+        // their rows (a change below 1e-7 per weight per word) halves the backward pass.
+        if (g > -NEGLIGIBLE && g < NEGLIGIBLE) continue;
+        const row = c * dim;
+        for (let k = 0; k < dim; k++) grad[row + k] += g * x[off + k];
+      }
+    }
+    return loss;
+  }
+}
+
+/**
+ * x[xo … xo+n) · w[wo … wo+n) with four accumulators: V8 does not vectorise, and independent sums
+ * let it overlap the multiply-adds (about 1.3× faster than one running sum).
+ */
+export function dot(x: Float32Array, xo: number, w: Float64Array, wo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const end4 = n - (n % 4);
+  let k = 0;
+  for (; k < end4; k += 4) {
+    s0 += x[xo + k] * w[wo + k];
+    s1 += x[xo + k + 1] * w[wo + k + 1];
+    s2 += x[xo + k + 2] * w[wo + k + 2];
+    s3 += x[xo + k + 3] * w[wo + k + 3];
+  }
+  for (; k < n; k++) s0 += x[xo + k] * w[wo + k];
+  return s0 + s1 + s2 + s3;
+}

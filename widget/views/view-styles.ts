@@ -1,0 +1,34 @@
+/**
+ * Styles of the lazily loaded views, shipped in their chunks (a <style> each view renders in the
+ * shadow root) rather than in the base bundle's stylesheet. Theme variables come from styles.ts.
+ */
+
+export const canvasMatrixCss = `.stage{position:relative;line-height:0}
+.stage canvas{display:block}
+.stage .over{position:absolute;left:0;top:0;cursor:crosshair;touch-action:none}
+.stage .over:focus{outline:none}
+.stage .over:focus-visible{outline:2px solid var(--_accent)}`;
+
+export const modelCss = `.model-grid{display:grid;gap:.4rem;align-items:center;justify-items:center;justify-content:start}
+.model-grid .hd{font-size:.8em;color:var(--_muted)}
+.thumb{padding:2px;line-height:0;border-radius:.25rem;width:100%;max-width:104px}
+.thumb canvas{width:100%;aspect-ratio:1;image-rendering:pixelated;border:1px solid var(--_border)}
+.thumb.on{border-color:var(--_accent);box-shadow:0 0 0 1px var(--_accent)}`;
+
+export const columnsCss = `.cols{display:flex;align-items:flex-start;font-family:var(--_mono);font-size:.85em;line-height:18px}
+.cols ol{list-style:none;margin:0;padding:0;min-width:4em;max-width:14em}
+.cols .l{text-align:right}
+.tk{display:block;height:18px;padding:0 .3rem;white-space:pre;overflow:hidden;text-overflow:ellipsis;border-radius:.2rem;cursor:default}
+.tk.sp{color:var(--_muted);font-style:italic}
+.tk.on{background:color-mix(in oklab,var(--_accent) 20%,var(--_bg))}
+.tk.al{box-shadow:inset 0 -2px 0 var(--_accent)}
+.cols canvas{flex:none}
+.col-title{font-family:inherit;color:var(--_muted);font-size:.85em;height:18px}`;
+
+export const saliencyCss = `.tk.sp{color:var(--_muted);font-style:italic}
+.sal{font-family:var(--_mono);line-height:2;margin:.25rem 0;max-width:60rem}
+.sal .tk{padding:.15rem .2rem;margin:0 .1rem;border-radius:.2rem;white-space:pre;
+  background:color-mix(in oklab,var(--_c) var(--w),var(--_b))}
+.sal .tk.hi{color:var(--_bg)}
+.sal .tk:hover,.sal .tk.on{box-shadow:inset 0 0 0 2px var(--_accent)}
+.legend-bar.div{background:linear-gradient(in oklab to right,var(--_neg),var(--_bg),var(--_pos))}`;
