@@ -13,6 +13,11 @@ import { css } from './styles.js';
 
 const OBSERVED = [
   'src',
+  'explain',
+  'run',
+  'model-url',
+  'backend',
+  'runner',
   'model',
   'text',
   'target-text',
@@ -165,6 +170,12 @@ export class AttnHeatmapElement extends HTMLElement {
           text: a('text'),
           targetText: a('target-text'),
           analyses: a('analyses'),
+          explain: a('explain'),
+          method: a('method'),
+          run: a('run'),
+          modelUrl: a('model-url'),
+          backend: a('backend'),
+          runner: a('runner'),
           inline: this.#inline,
         }),
         request: {

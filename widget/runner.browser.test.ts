@@ -98,3 +98,69 @@ describe.each([
     expect(maxAbsDiff(doc, ref)).toBeLessThan(tolerance);
   });
 });
+
+/** Adds an element to the page and waits for the document it draws (or its error). */
+async function mount(attrs: Record<string, string>) {
+  return page.evaluate(async (a) => {
+    const el = document.createElement('attn-heatmap');
+    for (const [k, v] of Object.entries(a)) el.setAttribute(k, v);
+    const done = new Promise<{ doc?: unknown; error?: string }>((resolve) => {
+      el.addEventListener('attn-load', (e) => resolve({ doc: (e as CustomEvent).detail.document }));
+      el.addEventListener('attn-error', (e) => resolve({ error: JSON.stringify((e as CustomEvent).detail) }));
+    });
+    document.body.append(el);
+    const r = await done;
+    // the view the element settled on, once its (lazily loaded) view has rendered the tokens
+    const last = (a.text ?? '').split(' ').pop() ?? '';
+    for (let i = 0; i < 50 && !el.shadowRoot?.textContent?.includes(last); i++) {
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
+    const shadow = el.shadowRoot?.textContent ?? '';
+    return { ...r, view: el.getAttribute('view'), text: shadow };
+  }, attrs);
+}
+
+describe('<attn-heatmap> sources beyond plain attention', () => {
+  it('run="browser" draws attention computed in the page', async () => {
+    const r = await mount({ run: 'browser', model: 'tiny-bert', text: 'the cat sat', backend: 'wasm' });
+    expect(r.error).toBeUndefined();
+    const doc = ExplanationDocument.parse(r.doc);
+    expect((doc.metrics as { backend: string }).backend).toBe('wasm');
+    expect(r.view).toBe('matrix');
+  });
+
+  it('explain="saliency" asks the API for integrated gradients and shows the saliency view', async () => {
+    const r = await mount({ src: '/', model: 'tiny-bert', text: 'a wonderful film', explain: 'saliency' });
+    expect(r.error).toBeUndefined();
+    const doc = ExplanationDocument.parse(r.doc);
+    expect(doc.saliency![0].method).toBe('integrated_gradients');
+    expect(r.view).toBe('saliency');
+    expect(r.text).toContain('film'); // the tiny vocabulary spells 'wonderful' letter by letter
+  });
+
+  it('run="browser" explain="saliency" computes gradients in the page', async () => {
+    const r = await mount({
+      run: 'browser',
+      model: 'tiny-gpt2',
+      text: 'once upon a time',
+      explain: 'saliency',
+      method: 'gradient_x_input',
+      backend: 'wasm',
+    });
+    expect(r.error).toBeUndefined();
+    const doc = ExplanationDocument.parse(r.doc);
+    const s = doc.saliency![0];
+    expect(s.method).toBe('gradient_x_input');
+    const api = await fetch(`${inject('apiUrl')}/v1/saliency`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'tiny-gpt2', text: 'once upon a time', method: 'gradient_x_input' }),
+    }).then((x) => x.json());
+    const ref = api.saliency[0].scores as number[];
+    s.scores.forEach((v, i) => expect(v).toBeCloseTo(ref[i], 4));
+  });
+
+  it('a missing runner is a clear in-widget error', async () => {
+    const r = await mount({ run: 'browser', model: 'tiny-bert', text: 'x', runner: '/nowhere/runner.js' });
+    expect(r.error).toContain('runner_unavailable');
+  });
+});

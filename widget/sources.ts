@@ -3,9 +3,9 @@
  * Precedence: the `explanation` property, then `data`, then `src` + `model` + `text`, then an inline
  * `<script type="application/json">` child.
  *
- * Seam for in-browser execution: a `{ kind: 'local' }` source (e.g. `src="browser"`) will go here
- * and its loader will `await import('./runner/index.js')`, so the ORT runner is a separate chunk
- * fetched only by pages that use it. Nothing in this file may import it statically.
+ * `explain="saliency"` asks for token saliency (`method`, default integrated gradients) instead of
+ * attention. `run="browser"` runs the model in the page: the runner (the core plus onnxruntime-web,
+ * WebGPU or WASM) is a separate file beside the widget, imported only by pages that use it.
  */
 import { toWidgetError, WidgetError } from './lib/errors.js';
 import type { ExplanationDocument } from './lib/types.js';
@@ -22,10 +22,30 @@ export type Source =
       targetText: string | null;
       /** further analyses to ask for (attribute `analyses="rollout flow"`) */
       analyses?: string[];
+      explain: Explain;
+      method: string;
+    }
+  | {
+      kind: 'browser';
+      modelUrl: string;
+      runner: string;
+      text: string;
+      targetText: string | null;
+      explain: Explain;
+      method: string;
+      backend: string;
     }
   | { kind: 'inline'; json: string }
   | { kind: 'wait' }
   | { kind: 'none'; hint: string };
+
+export type Explain = 'attention' | 'saliency';
+
+/** What a saliency request asks for when the page names no method. */
+export const DEFAULT_METHOD = 'integrated_gradients';
+
+/** The runner's default address: beside the widget's own file. */
+const RUNNER_URL = new URL('./runner/attn-heatmap-runner.js', import.meta.url).href;
 
 export interface SourceInput {
   object?: { doc: unknown; id: number };
@@ -36,6 +56,18 @@ export interface SourceInput {
   targetText: string | null;
   /** space-separated analyses for the API (rollout, flow) */
   analyses?: string | null;
+  /** `attention` (default) or `saliency` */
+  explain?: string | null;
+  /** the saliency method to ask for */
+  method?: string | null;
+  /** `browser`: run the model in the page */
+  run?: string | null;
+  /** in-browser runs: the model folder's URL (default: `${src}/models/${model}/`) */
+  modelUrl?: string | null;
+  /** in-browser runs: `auto` (default), `webgpu` or `wasm` */
+  backend?: string | null;
+  /** in-browser runs: the runner's URL (default: beside the widget) */
+  runner?: string | null;
   /** text of the inline JSON child; undefined while the page is still parsing */
   inline: string | null | undefined;
 }
@@ -43,6 +75,23 @@ export interface SourceInput {
 export function pickSource(i: SourceInput): Source {
   if (i.object) return { kind: 'object', ...i.object };
   if (i.data) return { kind: 'url', url: i.data };
+  const explain: Explain = i.explain === 'saliency' ? 'saliency' : 'attention';
+  const method = explain === 'saliency' ? (i.method ?? DEFAULT_METHOD) : '';
+  if (i.run === 'browser') {
+    const folder = i.modelUrl ?? (i.model ? `${(i.src ?? '').replace(/\/+$/, '')}/models/${i.model}/` : null);
+    if (!folder || !i.text)
+      return { kind: 'none', hint: 'Set model (or model-url) and text to run the model in this page.' };
+    return {
+      kind: 'browser',
+      modelUrl: folder,
+      runner: i.runner ?? RUNNER_URL,
+      text: i.text,
+      targetText: i.targetText,
+      explain,
+      method,
+      backend: i.backend ?? 'auto',
+    };
+  }
   if (i.src) {
     if (!i.model || !i.text)
       return { kind: 'none', hint: 'Set the model and text attributes to ask the API.' };
@@ -54,6 +103,8 @@ export function pickSource(i: SourceInput): Source {
       text: i.text,
       targetText: i.targetText,
       ...(analyses.length ? { analyses } : {}),
+      explain,
+      method,
     };
   }
   if (i.inline === undefined) return { kind: 'wait' };
@@ -78,10 +129,13 @@ export async function loadSource(s: Source, signal: AbortSignal): Promise<Explan
     case 'url':
       return checkDocument(await fetchJson(s.url, { signal }));
     case 'api': {
-      const body: Record<string, unknown> = { model: s.model, text: s.text, encoding: 'u8' };
+      const body: Record<string, unknown> =
+        s.explain === 'saliency'
+          ? { model: s.model, text: s.text, method: s.method }
+          : { model: s.model, text: s.text, encoding: 'u8' };
       if (s.targetText) body.target_text = s.targetText;
-      if (s.analyses) body.analyses = s.analyses;
-      const url = `${s.src.replace(/\/+$/, '')}/v1/attention`;
+      if (s.analyses && s.explain === 'attention') body.analyses = s.analyses;
+      const url = `${s.src.replace(/\/+$/, '')}/v1/${s.explain}`;
       const init = {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -89,6 +143,8 @@ export async function loadSource(s: Source, signal: AbortSignal): Promise<Explan
       };
       return checkDocument(await fetchJson(url, { ...init, signal }));
     }
+    case 'browser':
+      return checkDocument(await runInPage(s));
     default:
       throw new WidgetError('Nothing to load.', 'no_source');
   }
@@ -129,4 +185,25 @@ async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
     );
   }
   return body;
+}
+
+async function runInPage(s: Extract<Source, { kind: 'browser' }>): Promise<unknown> {
+  let runner: { explainInBrowser(req: Record<string, unknown>): Promise<unknown> };
+  try {
+    runner = await import(/* @vite-ignore */ s.runner);
+  } catch {
+    throw new WidgetError(`Could not load the in-browser runner from ${s.runner}.`, 'runner_unavailable');
+  }
+  try {
+    return await runner.explainInBrowser({
+      modelUrl: s.modelUrl,
+      text: s.text,
+      ...(s.targetText ? { target_text: s.targetText } : {}),
+      explain: s.explain,
+      method: s.method,
+      backend: s.backend,
+    });
+  } catch (e) {
+    throw toWidgetError(e, 'runner_failed');
+  }
 }

@@ -6,9 +6,12 @@
  *   const doc = await explainInBrowser({ modelUrl: 'https://example.org/models/tiny-bert/', text: 'Hello' });
  */
 import { explainAttention } from '../../shared/explain/attention.js';
+import { createSaliencyContext, type SaliencyContext } from '../../shared/explain/saliency/index.js';
+import { explainSaliency } from '../../shared/explain/saliency-document.js';
 import { type LoadedModel, loadModel, type Precision, readModelMeta } from '../../shared/runtime/model.js';
 import { createSessionFactory } from '../../shared/runtime/session.js';
 import type { ExplanationDocument } from '../../shared/schema/document.js';
+import type { SaliencyRequest } from '../../shared/schema/requests.js';
 import { type Backend, loadBackend } from './backend.js';
 
 export interface BrowserRequest {
@@ -21,9 +24,20 @@ export interface BrowserRequest {
   backend?: Backend | 'auto';
   /** default: int8 on WASM, fp32 on WebGPU (ORT's WebGPU backend has no integer MatMul) */
   precision?: Precision;
+  /** `attention` (default) or `saliency` */
+  explain?: 'attention' | 'saliency';
+  /** saliency: the method (default integrated_gradients) */
+  method?: SaliencyRequest['method'];
 }
 
-const models = new Map<string, Promise<{ model: LoadedModel; backend: Backend }>>();
+interface Opened {
+  model: LoadedModel;
+  backend: Backend;
+  /** gradient graphs, built on the first saliency request */
+  saliency(): Promise<SaliencyContext>;
+}
+
+const models = new Map<string, Promise<Opened>>();
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const res = await fetch(url);
@@ -31,7 +45,7 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-function open(req: BrowserRequest): Promise<{ model: LoadedModel; backend: Backend }> {
+function open(req: BrowserRequest): Promise<Opened> {
   const folder = req.modelUrl.endsWith('/') ? req.modelUrl : `${req.modelUrl}/`;
   const base = new URL(folder, globalThis.location?.href).href;
   const key = `${base}|${req.backend ?? 'auto'}|${req.precision ?? ''}`;
@@ -43,10 +57,14 @@ function open(req: BrowserRequest): Promise<{ model: LoadedModel; backend: Backe
       const id = new URL(base).pathname.split('/').filter(Boolean).pop() ?? base;
       const meta = await readModelMeta(id, read);
       const precision = req.precision ?? (backend === 'webgpu' ? 'fp32' : 'int8');
-      return {
-        model: await loadModel(meta, read, createSessionFactory(ort, options), { precision }),
-        backend,
+      const factory = createSessionFactory(ort, options);
+      const model = await loadModel(meta, read, factory, { precision });
+      let ctx: Promise<SaliencyContext> | undefined;
+      const saliency = () => {
+        ctx ??= createSaliencyContext({ ...meta, precision }, read, factory);
+        return ctx;
       };
+      return { model, backend, saliency };
     })();
     models.set(key, p);
     p.catch(() => models.delete(key));
@@ -57,10 +75,16 @@ function open(req: BrowserRequest): Promise<{ model: LoadedModel; backend: Backe
 export async function explainInBrowser(
   req: BrowserRequest,
 ): Promise<ExplanationDocument & { metrics: { backend: Backend } }> {
-  const { model, backend } = await open(req);
-  const doc = await explainAttention(model, req.text, {
-    target_text: req.target_text,
-    encoding: req.encoding ?? 'u8',
-  });
+  const { model, backend, saliency } = await open(req);
+  const doc =
+    req.explain === 'saliency'
+      ? await explainSaliency(model, await saliency(), req.text, {
+          method: req.method ?? 'integrated_gradients',
+          target_text: req.target_text,
+        })
+      : await explainAttention(model, req.text, {
+          target_text: req.target_text,
+          encoding: req.encoding ?? 'u8',
+        });
   return { ...doc, metrics: { ...doc.metrics, backend } };
 }

@@ -7,7 +7,7 @@
 import { type DifferentiableClassifier, type Matrix, softmaxInPlace } from './classifier.js';
 
 /** A gradient factor this small contributes nothing visible at float32 feature precision. */
-export const NEGLIGIBLE = 1e-7;
+export const NEGLIGIBLE = 1e-4;
 
 export class LogisticRegression implements DifferentiableClassifier {
   readonly params: Float64Array;
