@@ -143,7 +143,11 @@ truncate or window longer texts.
 `model_quantized.onnx` is made by the project's own quantizer (`shared/onnx/quantize.ts`, dynamic
 int8 MatMuls; embeddings stay float). `tokenizer.json` is a WordPiece tokenizer (BertNormalizer
 lower-casing, BertPreTokenizer, `[CLS] $A [SEP]`), loaded by @huggingface/transformers as
-`BertTokenizer`; ids equal the recipe's Python encoder's.
+`BertTokenizer`; ids equal the recipe's Python encoder's. The vocabulary (shared by all Brown models) is
+learnt from the training files by `models/recipes/brown.py`: every character (plain and `##`), the most
+frequent whole words up to 5,600 entries, then the most frequent word-initial pieces and `##` endings
+(2–8 characters, weighted by word frequency) of the words left out, up to 8,000; unknown words fall
+back to smaller pieces, never `[UNK]` for ASCII text.
 
 ## Licence of the data
 
