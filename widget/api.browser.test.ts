@@ -123,7 +123,7 @@ describe('from the API (src)', () => {
 });
 
 describe('demo page (site/index.html) on the API origin', () => {
-  it('lists the models, draws tiny-bert, and switches to tiny-marian with a target text', async () => {
+  it('lists the models, draws brown-sentiment, and switches to tiny-marian with a target text', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, errors } = await browser.open('', {
         base: apiUrl,
@@ -132,17 +132,17 @@ describe('demo page (site/index.html) on the API origin', () => {
         colorScheme: scheme,
       });
       await waitForGrid(page, '#viz');
-      expect(await page.locator('#viz').getAttribute('model')).toBe('tiny-bert');
+      expect(await page.locator('#viz').getAttribute('model')).toBe('brown-sentiment');
       // The picker is filled from GET /v1/models.
       await expect
         .poll(() =>
           page.locator('#model option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
         )
-        .toEqual(expect.arrayContaining(['tiny-bert', 'tiny-gpt2', 'tiny-marian']));
-      await snap(page, `site-tiny-bert-${scheme}`, null);
+        .toEqual(expect.arrayContaining(['brown-sentiment', 'brown-gpt', 'tiny-marian']));
+      await snap(page, `site-brown-sentiment-${scheme}`, null);
       // The embed snippet is whole (an end tag in the page's inline script would cut the script short).
       expect(await page.locator('#snippet').textContent()).toMatch(
-        /<\/script>\n<attn-heatmap src="[^"]+" model="tiny-bert"/,
+        /<\/script>\n<attn-heatmap src="[^"]+" model="brown-sentiment"/,
       );
 
       await page.selectOption('#model', 'tiny-marian');

@@ -156,7 +156,7 @@ describe('<attn-heatmap> sources beyond plain attention', () => {
       body: JSON.stringify({ model: 'tiny-gpt2', text: 'once upon a time', method: 'gradient_x_input' }),
     }).then((x) => x.json());
     const ref = api.saliency[0].scores as number[];
-    s.scores.forEach((v, i) => expect(v).toBeCloseTo(ref[i], 4));
+    for (const [i, v] of s.scores.entries()) expect(v).toBeCloseTo(ref[i], 4);
   });
 
   it('a missing runner is a clear in-widget error', async () => {

@@ -22,15 +22,14 @@ function decodeU8(b64: string): Uint8Array {
 }
 
 describe('GET /v1/models', () => {
-  it('lists the three families with shapes and limits', async () => {
+  it('lists models of all three families with shapes and limits', async () => {
     const res = await fetch(`${api}/v1/models`);
     expect(res.status).toBe(200);
     const { models, limits } = await res.json();
-    expect(models.map((m: { family: string }) => m.family).sort()).toEqual([
-      'decoder',
-      'encoder',
-      'encoder-decoder',
-    ]);
+    const families = new Set(models.map((m: { family: string }) => m.family));
+    expect([...families].sort()).toEqual(['decoder', 'encoder', 'encoder-decoder']);
+    // the trained sentiment model is the default (first) one
+    expect(models[0].id).toBe('brown-sentiment');
     for (const m of models) expect(m.max_tokens).toBeGreaterThan(0);
     expect(limits.max_body_bytes).toBeGreaterThan(0);
     expect(limits.max_text_chars).toBeGreaterThan(0);
@@ -163,6 +162,12 @@ describe('POST /v1/attention, bad input', () => {
       'target_not_supported',
     ],
     [
+      'an f32 response over the size limit',
+      { model: 'brown-gpt', text: 'word '.repeat(400), encoding: 'f32' },
+      400,
+      'response_too_large',
+    ],
+    [
       'too many new tokens',
       { model: 'tiny-marian', text: 'hi', generate: { max_new_tokens: 1000 } },
       400,
@@ -254,5 +259,37 @@ describe('POST /v1/attention, analyses', () => {
     });
     expect(status).toBe(400);
     expect(body.error.code).toBe('too_many_tokens');
+  });
+});
+
+describe('the trained default models in workerd', () => {
+  it('brown-sentiment classifies an obviously positive and an obviously negative sentence', async () => {
+    const pos = await post('/v1/attention', {
+      model: 'brown-sentiment',
+      text: 'It was a happy, beautiful and wonderful day.',
+      layers: [0],
+    });
+    const neg = await post('/v1/attention', {
+      model: 'brown-sentiment',
+      text: 'The war was a terrible, cruel and bloody disaster.',
+      layers: [0],
+    });
+    expect(pos.status).toBe(200);
+    expect([pos.body.output.label, neg.body.output.label]).toEqual(['positive', 'negative']);
+    expect(pos.body.attention).toHaveLength(1);
+  });
+
+  it('brown-gpt serves attention at 512 tokens and integrated gradients', async () => {
+    const text = Array.from({ length: 300 }, (_, i) => ['the', 'man', 'said', 'that'][i % 4]).join(' ');
+    const attn = await post('/v1/attention', { model: 'brown-gpt', text, encoding: 'u8', layers: [3] });
+    expect(attn.status, JSON.stringify(attn.body).slice(0, 300)).toBe(200);
+    const ig = await post('/v1/saliency', {
+      model: 'brown-gpt',
+      text: 'The committee said that the',
+      method: 'integrated_gradients',
+      steps: 64,
+    });
+    expect(ig.status).toBe(200);
+    expect(ig.body.saliency[0].checks.completeness_error).toBeLessThan(0.01);
   });
 });

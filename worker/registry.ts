@@ -1,9 +1,11 @@
 /**
  * The models this deployment serves. Metadata (config and tokenizer config) is read from the assets
- * on demand; a model's sessions are created once per isolate on first use and reused. Runs on one
- * model are serialised: ORT's single-threaded wasm backend runs one inference at a time anyway.
+ * on demand; a model's sessions are created on first use and reused. An isolate keeps at most
+ * `MAX_RESIDENT_MODELS` models open (default 1) and releases the least recently used beyond that:
+ * with their gradient graphs, five small models held at once took 100 MiB of wasm heap, one at a
+ * time 83 MiB, and an isolate has 128 MB in all.
+ * Runs on one model are serialised: ORT's single-threaded wasm backend runs one inference at a time anyway.
  */
-
 import { createSaliencyContext, type SaliencyContext } from '../shared/explain/saliency/index.js';
 import {
   type LoadedModel,
@@ -14,15 +16,17 @@ import {
   type ReadFile,
   readModelMeta,
 } from '../shared/runtime/model.js';
+import { trackedFactory } from '../shared/runtime/session.js';
 import type { TextTokenizer } from '../shared/runtime/tokenizer.js';
 import { LIMITS } from '../shared/schema/limits.js';
 import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 import { sessionFactory } from './ort.js';
 
-const DEFAULT_MODELS = 'tiny-bert,tiny-gpt2,tiny-marian';
+const DEFAULT_MODELS = 'brown-sentiment,brown-gpt,tiny-bert,tiny-gpt2,tiny-marian';
 /** Activations one batched gradient run may take: a share of the isolate's 128 MB. */
 const SALIENCY_BATCH_BYTES = 24 * 2 ** 20;
+const DEFAULT_RESIDENT = 1;
 
 export function servedModelIds(env: Env): string[] {
   return (env.MODELS ?? DEFAULT_MODELS)
@@ -43,12 +47,6 @@ function assetReader(env: Env, id: string): ReadFile {
   };
 }
 
-const metas = new Map<string, Promise<ModelMeta>>();
-const tokenizers = new Map<string, Promise<TextTokenizer>>();
-const models = new Map<string, Promise<LoadedModel>>();
-const queues = new Map<string, Promise<unknown>>();
-const saliency = new Map<string, Promise<SaliencyContext>>();
-
 /** Caches a promise, forgetting it if it fails so that a later request can try again. */
 function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
   let p = map.get(key);
@@ -59,6 +57,9 @@ function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promis
   }
   return p;
 }
+
+const metas = new Map<string, Promise<ModelMeta>>();
+const tokenizers = new Map<string, Promise<TextTokenizer>>();
 
 export function modelMeta(env: Env, id: string): Promise<ModelMeta> {
   if (!servedModelIds(env).includes(id)) {
@@ -81,6 +82,49 @@ export function tokenizerFor(env: Env, meta: ModelMeta): Promise<TextTokenizer> 
   return cached(tokenizers, meta.id, () => loadTokenizer(meta, assetReader(env, meta.id)));
 }
 
+/** A model open in this isolate: its forward graphs, its gradient graphs once asked for, its run queue. */
+interface Resident {
+  model: Promise<LoadedModel>;
+  saliency: () => Promise<SaliencyContext>;
+  queue: Promise<unknown>;
+  release: () => Promise<void>;
+}
+
+/** Insertion order is recency: a used model is moved to the end. */
+const resident = new Map<string, Resident>();
+
+function open(env: Env, meta: ModelMeta, tokenizer: TextTokenizer): Resident {
+  const factory = trackedFactory(sessionFactory());
+  const read = assetReader(env, meta.id);
+  let ctx: Promise<SaliencyContext> | undefined;
+  const r: Resident = {
+    model: loadModel(meta, read, factory, { precision: precision(env), tokenizer }),
+    // Gradient graphs are built and opened only when a saliency request first needs them.
+    saliency: () => {
+      ctx ??= createSaliencyContext({ ...meta, precision: precision(env) }, read, factory, {
+        memoryBudget: SALIENCY_BATCH_BYTES,
+      });
+      ctx.catch(() => {
+        ctx = undefined;
+      });
+      return ctx;
+    },
+    queue: Promise.resolve(),
+    release: () => factory.releaseAll(),
+  };
+  r.model.catch(() => resident.delete(meta.id));
+  return r;
+}
+
+function evictBeyond(limit: number): void {
+  while (resident.size > limit) {
+    const [id, r] = resident.entries().next().value as [string, Resident];
+    resident.delete(id);
+    // After the runs already queued on it; the heap it frees is reused by the next model.
+    r.queue = r.queue.catch(() => undefined).then(r.release);
+  }
+}
+
 /** Runs `work` on the loaded model, one run at a time per model. */
 export async function withModel<T>(
   env: Env,
@@ -88,19 +132,14 @@ export async function withModel<T>(
   work: (m: LoadedModel, saliency: () => Promise<SaliencyContext>) => Promise<T>,
 ): Promise<T> {
   const meta = await modelMeta(env, id);
-  // Gradient graphs are built and opened only when a saliency request first needs them.
-  const saliencyContext = () =>
-    cached(saliency, id, () =>
-      createSaliencyContext({ ...meta, precision: precision(env) }, assetReader(env, id), sessionFactory(), {
-        memoryBudget: SALIENCY_BATCH_BYTES,
-      }),
-    );
   const tokenizer = await tokenizerFor(env, meta);
-  const model = await cached(models, id, () =>
-    loadModel(meta, assetReader(env, id), sessionFactory(), { precision: precision(env), tokenizer }),
-  );
-  const previous = queues.get(id) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(() => work(model, saliencyContext));
-  queues.set(id, mine);
-  return mine;
+  let r = resident.get(id);
+  if (r) resident.delete(id);
+  else r = open(env, meta, tokenizer);
+  resident.set(id, r);
+  evictBeyond(Math.max(1, Number(env.MAX_RESIDENT_MODELS ?? DEFAULT_RESIDENT) || DEFAULT_RESIDENT));
+  const model = await r.model;
+  const run = r.queue.catch(() => undefined).then(() => work(model, r.saliency));
+  r.queue = run;
+  return run;
 }

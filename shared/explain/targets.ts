@@ -14,6 +14,7 @@
  * one-hot matrices (a MatMul and a Mul), not Gather, so the gradient graph needs no scatter.
  */
 import { node, tensorF32, tensorI64, valueInfo } from '../onnx/builder.js';
+import { GraphIndex } from '../onnx/graph-index.js';
 import { DataType, decodeModel, encodeModel, type ModelProto } from '../onnx/proto.js';
 import type { Feeds, OrtModule } from '../runtime/session.js';
 
@@ -82,8 +83,19 @@ export function appendTarget(
   if (rank === 3) {
     // [k, positions] one-hot · [b, positions, vocab] → [b, k, vocab]: the logits row of each token.
     graph.input!.push(valueInfo(TARGET_POSITIONS, DataType.INT64, ['target_count']));
-    const length = n('Gather', [shape, c('seq_axis', [1])], { axis: 0 });
-    rows = n('MatMul', [oneHot(TARGET_POSITIONS, length), logits]);
+    const head = graph.node!.find((x) => x.output?.includes(logits));
+    if (head?.opType === 'MatMul' && new GraphIndex(graph).isConstant(head.input![1])) {
+      // Select the rows before the LM head, not after: [k, s]·[b, s, hidden] then the head gives
+      // [b, k, vocab] instead of [b, s, vocab]. With an 8k vocabulary the full logits and their
+      // gradient dominate the memory of a gradient run (Hugging Face's num_logits_to_keep, for gradients).
+      const hidden = n('Shape', [head.input![0]]);
+      const positions = n('Gather', [hidden, c('hidden_seq_axis', [1])], { axis: 0 });
+      head.input![0] = n('MatMul', [oneHot(TARGET_POSITIONS, positions), head.input![0]]);
+      rows = logits;
+    } else {
+      const length = n('Gather', [shape, c('seq_axis', [1])], { axis: 0 });
+      rows = n('MatMul', [oneHot(TARGET_POSITIONS, length), logits]);
+    }
   } else {
     rows = n('Unsqueeze', [logits, c('axis1', [1])]); // [b, 1, labels], broadcast against k tokens
   }

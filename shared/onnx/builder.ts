@@ -13,9 +13,17 @@ import {
   type ValueInfoProto,
 } from './proto.js';
 
-export type AttrValue = number | string | number[] | Float32Array | TensorProto | { floats: number[] };
+export type AttrValue =
+  | number
+  | string
+  | number[]
+  | Float32Array
+  | TensorProto
+  | { floats: number[] }
+  /** a FLOAT attribute whatever its value (a plain integer number would become INT) */
+  | { float: number };
 
-/** Builds an AttributeProto: integers become INT, other numbers FLOAT, arrays INTS. */
+/** Builds an AttributeProto: integers become INT, other numbers FLOAT (or `{ float }`), arrays INTS. */
 export function attr(name: string, value: AttrValue): AttributeProto {
   const A = onnx.AttributeProto.AttributeType;
   if (typeof value === 'string') return { name, type: A.STRING, s: new TextEncoder().encode(value) };
@@ -25,6 +33,7 @@ export function attr(name: string, value: AttrValue): AttributeProto {
   if (Array.isArray(value)) return { name, type: A.INTS, ints: value };
   if (value instanceof Float32Array) return { name, type: A.FLOATS, floats: Array.from(value) };
   if ('floats' in value) return { name, type: A.FLOATS, floats: value.floats };
+  if ('float' in value) return { name, type: A.FLOAT, f: value.float };
   return { name, type: A.TENSOR, t: value };
 }
 

@@ -133,6 +133,15 @@ describe.each(cases)('exposeHidden: $name', (c) => {
     for (const h of hidden.slice(0, 2)) expect(ancestors(last).has(h.tensor)).toBe(true);
   });
 
+  it('is idempotent: a rewritten graph rewritten again finds the same tensors and adds nothing', () => {
+    const once = exposeAttentionAndHidden(c.file, { stack: c.stack });
+    const twice = exposeAttentionAndHidden(once.bytes, { stack: c.stack });
+    expect(twice.hidden).toEqual(once.hidden);
+    expect(decodeModel(twice.bytes).graph!.output!.length).toBe(
+      decodeModel(once.bytes).graph!.output!.length,
+    );
+  });
+
   it('outputs [batch, seq, hidden] floats and leaves the original outputs bit-identical', async () => {
     const rewritten = exposeAttentionAndHidden(c.file, { stack: c.stack });
     expect(rewritten.hidden).toHaveLength(3);

@@ -55,3 +55,21 @@ export function createSessionFactory(
     },
   };
 }
+
+/** A factory that remembers the sessions it opened, so that a host can release a model's all at once. */
+export function trackedFactory(base: SessionFactory): SessionFactory & { releaseAll(): Promise<void> } {
+  const open = new Set<Session>();
+  return {
+    ort: base.ort,
+    async create(bytes) {
+      const s = await base.create(bytes);
+      open.add(s);
+      return s;
+    },
+    async releaseAll() {
+      const all = [...open];
+      open.clear();
+      await Promise.all(all.map((s) => s.release()));
+    },
+  };
+}

@@ -1,13 +1,40 @@
 /** POST /v1/attention: every layer and head of a model's attention on a text. */
 import { Hono } from 'hono';
 import { explainAttention } from '../../shared/explain/attention.js';
-import { FLOW_MAX_TOKENS } from '../../shared/schema/limits.js';
+import type { ModelMeta } from '../../shared/runtime/model.js';
+import type { TextTokenizer } from '../../shared/runtime/tokenizer.js';
+import { FLOW_MAX_TOKENS, LIMITS } from '../../shared/schema/limits.js';
 import { AttentionRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
 import { checkTokens, encoderDecoderOnly, inRange } from '../checks.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
+
+/** Weights the f32 response would hold, from the token counts alone (generation: its upper bound). */
+function checkF32Size(meta: ModelMeta, req: AttentionRequest, tokenizer: TextTokenizer): void {
+  const { family, layers, heads, encoderLayers } = meta.shape;
+  const n = tokenizer.encode(req.text).ids.length;
+  const out =
+    req.target_text !== undefined
+      ? tokenizer.encode(req.target_text, false).ids.length + 1
+      : (req.generate?.max_new_tokens ?? 20) + 1;
+  const pick = (count: number) => (req.layers ? req.layers.filter((l) => l < count).length : count);
+  const h = req.aggregate !== 'none' ? 1 : (req.heads?.length ?? heads);
+  const weights =
+    family === 'encoder-decoder'
+      ? h * (pick(encoderLayers ?? layers) * n * n + pick(layers) * (out * out + out * n))
+      : h * pick(layers) * n * n;
+  const total = weights * (1 + (req.analyses?.length ?? 0) / h);
+  if (total > LIMITS.max_f32_weights) {
+    throw new ApiError(
+      400,
+      'response_too_large',
+      `encoding f32 would return ${Math.round(total)} weights, over the limit of ${LIMITS.max_f32_weights}; ` +
+        'use encoding u8, or ask for fewer layers or heads',
+    );
+  }
+}
 
 export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const req = await jsonBody(c, AttentionRequest);
@@ -28,6 +55,7 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const flow = req.analyses?.includes('flow');
   checkTokens(tokenizer, req.text, flow ? Math.min(limit, FLOW_MAX_TOKENS) : limit, 'text');
   if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
+  if (req.encoding === 'f32') checkF32Size(meta, req, tokenizer);
   const doc = await withModel(c.env, req.model, (m) => explainAttention(m, req.text, req));
   return c.json(doc);
 });

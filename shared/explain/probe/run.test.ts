@@ -303,6 +303,7 @@ describe('probe input errors', () => {
     expect((await code(runProbe(model, task, { layers: [3] }))).code).toBe('unknown_layer');
     // biome-ignore lint/suspicious/noExplicitAny: an invalid option as JSON could carry it.
     expect((await code(runProbe(model, task, { probe: 'svm' as any }))).code).toBe('bad_option');
+    expect((await code(runProbe(model, task, { seed: 0.5 }))).code).toBe('bad_option');
     const bare = {
       id: 'bare',
       graphs: { model: { session: { outputNames: ['logits'], inputNames: ['input_ids'] } } },

@@ -120,6 +120,8 @@ export async function runProbe(
       `features must be "first" or "mean", not ${JSON.stringify(pooling)}`,
     );
   const seed = opts.seed ?? 0;
+  if (!Number.isSafeInteger(seed))
+    throw new ProbeInputError('bad_option', `seed must be an integer, not ${JSON.stringify(seed)}`);
   const s = seeds(seed);
   const control = controlTask(task, s.control);
 

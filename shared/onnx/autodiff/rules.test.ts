@@ -225,6 +225,8 @@ const CASES: Case[] = [
     attrs: { alpha: 0.7, beta: 1.3 },
     inputs: [f('a', [3, 4]), f('b', [4, 2]), f('c', [2])],
   },
+  // The defaults, α = β = 1 (the gradient's own Gemm must still carry a FLOAT alpha).
+  { name: 'Gemm defaults', op: 'Gemm', inputs: [f('a', [3, 4]), f('b', [4, 2]), f('c', [2])] },
   {
     name: 'Gemm transA transB',
     op: 'Gemm',

@@ -43,7 +43,7 @@ export const gemm: GradRule = ({ node, x: [a, b, c], dY: [g], needs, e }) => {
   const tA = attrInt(node, 'transA', 0);
   const tB = attrInt(node, 'transB', 0);
   const gemm = (p: string, q: string, transA: number, transB: number) =>
-    e.op1('Gemm', [p, q], { alpha, transA, transB });
+    e.op1('Gemm', [p, q], { alpha: { float: alpha }, transA, transB });
   // dop(A) = α·dY·op(B)ᵀ; if A was transposed, dA is the transpose of that.
   const dA = needs[0] ? (tA ? gemm(b, g, tB, 1) : gemm(g, b, 0, tB ? 0 : 1)) : undefined;
   const dB = needs[1] ? (tB ? gemm(g, a, 1, tA) : gemm(a, g, tA ? 0 : 1, 0)) : undefined;
