@@ -24,4 +24,6 @@ for (const root of roots) {
     });
   }
 }
+// The built-in probing task's data (a compact sample of Brown), read by the worker and the browser.
+cpSync('models/probe-data', join(out, 'probe-data'), { recursive: true });
 console.log(`assets in ${out}: ${readdirSync(join(out, 'models')).join(', ')}`);

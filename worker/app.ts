@@ -12,6 +12,7 @@ import { openApiDocument } from './openapi.js';
 import { wasmHeapBytes } from './ort.js';
 import { attention } from './routes/attention.js';
 import { models } from './routes/models.js';
+import { probe } from './routes/probe.js';
 import { saliency } from './routes/saliency.js';
 
 export function createApp() {
@@ -28,7 +29,8 @@ export function createApp() {
   app.route('/v1/models', models);
   app.route('/v1/attention', attention);
   app.route('/v1/saliency', saliency);
-  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], ['/v1/attention', '/v1/saliency'], (c) =>
+  app.route('/v1/probe', probe);
+  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], ['/v1/attention', '/v1/saliency', '/v1/probe'], (c) =>
     c.json(errorBody('method_not_allowed', `use POST for ${new URL(c.req.url).pathname}`), 405),
   );
   app.get('/v1/schema', (c) => c.json(documentJsonSchema()));

@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import { ProbeInputError } from '../shared/explain/probe/errors.js';
 
 export class ApiError extends Error {
   constructor(
@@ -52,6 +53,9 @@ const CORE_ERRORS: Record<string, ContentfulStatusCode> = {
 
 export function onError(err: Error, c: Context): Response {
   if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
+  if (err instanceof ProbeInputError) {
+    return c.json(errorBody(err.code, err.message), err.code === 'hidden_states_not_exposed' ? 422 : 400);
+  }
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && code in CORE_ERRORS)
     return c.json(errorBody(code, err.message), CORE_ERRORS[code]);

@@ -61,6 +61,17 @@ export function openApiDocument() {
           responses: { 200: document, 400: error, 404: error, 413: error, 422: error, 500: error },
         },
       },
+      '/v1/probe': {
+        post: {
+          summary:
+            'probing: per-layer accuracy of a linear (or MLP) probe, with a control task and a baseline',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/ProbeRequest' } } },
+          },
+          responses: { 200: document, 400: error, 404: error, 413: error, 422: error, 500: error },
+        },
+      },
       '/v1/schema': {
         get: {
           summary: 'JSON Schema of the explanation document',

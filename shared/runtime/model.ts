@@ -3,7 +3,8 @@
  * tokenizer_config.json, onnx/*.onnx) from wherever the host keeps it, rewrites its graphs to expose
  * attention, and opens the sessions. The host supplies file access and a session factory.
  */
-import { type AttentionOutput, type AttentionStack, exposeAttention } from '../onnx/expose-attention.js';
+import type { AttentionOutput, AttentionStack } from '../onnx/expose-attention.js';
+import { exposeAttentionAndHidden, type HiddenOutput } from '../onnx/expose-hidden.js';
 import { type HfConfig, type ModelShape, modelShape } from './model-config.js';
 import type { OrtModule, Session, SessionFactory } from './session.js';
 import { TextTokenizer } from './tokenizer.js';
@@ -26,6 +27,8 @@ export interface ModelMeta {
 export interface Graph {
   session: Session;
   attention: AttentionOutput[];
+  /** hidden states of every layer (for probing); empty where the residual stream was not found */
+  hidden: HiddenOutput[];
 }
 
 export interface LoadedModel extends ModelMeta {
@@ -54,8 +57,9 @@ async function openGraph(
   file: string,
   stack: AttentionStack,
 ): Promise<Graph> {
-  const rewritten = exposeAttention(await read(file), { stack });
-  return { session: await factory.create(rewritten.bytes), attention: rewritten.attention };
+  // One decode and encode for both rewrites; attention is required, hidden states are not.
+  const r = exposeAttentionAndHidden(await read(file), { stack });
+  return { session: await factory.create(r.bytes), attention: r.attention, hidden: r.hidden };
 }
 
 export function loadTokenizer(meta: ModelMeta, read: ReadFile): Promise<TextTokenizer> {

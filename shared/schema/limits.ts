@@ -14,6 +14,8 @@ export const LIMITS = {
   max_steps: 256,
   /** SmoothGrad's noisy samples */
   max_samples: 64,
+  /** labelled examples a probe request may send */
+  max_probe_examples: 500,
   /** attention weights an `f32` response may hold (heads · rows · cols over all entries, ~10 bytes each in JSON); use `u8` or fewer layers and heads beyond it */
   max_f32_weights: 1_000_000,
 } as const;

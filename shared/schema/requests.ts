@@ -120,3 +120,43 @@ export const SaliencyRequest = z
   })
   .strict();
 export type SaliencyRequest = z.infer<typeof SaliencyRequest>;
+
+export const ProbeRequest = z
+  .object({
+    model: z.string().min(1).max(200).describe('a model id from GET /v1/models'),
+    task: z
+      .enum(['pos', 'pos_fine'])
+      .optional()
+      .describe(
+        'built-in task: part of speech on held-out Brown files (12 universal tags, or the fine Brown tags)',
+      ),
+    examples: z
+      .array(z.object({ text: Text, labels: z.array(z.string().min(1).max(64)).min(1) }).strict())
+      .min(1)
+      .max(LIMITS.max_probe_examples)
+      .optional()
+      .describe('your own labelled data: one label per whitespace-separated word'),
+    layers: z
+      .array(Index)
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('built-in task: hidden-state layers (0 = embeddings)'),
+    layer: Index.optional().describe('examples: the one layer to probe (default all)'),
+    probe: z
+      .enum(['linear', 'mlp'])
+      .optional()
+      .describe('default linear (multinomial logistic regression with L2)'),
+    features: z
+      .enum(['first', 'mean'])
+      .optional()
+      .describe('word features from sub-words: the first (default) or the mean'),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(2 ** 31)
+      .optional(),
+  })
+  .strict();
+export type ProbeRequest = z.infer<typeof ProbeRequest>;
