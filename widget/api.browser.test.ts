@@ -1,6 +1,7 @@
 /**
  * The widget against the real API (`wrangler dev`, started by test/setup/wrangler.ts, URL from
- * inject('apiUrl')): the three model families, an API error, a cross-origin embed, the demo page.
+ * inject('apiUrl')): the three model families, an API error, a cross-origin embed, a probe
+ * (explain="probe"), the demo page.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -119,6 +120,67 @@ describe('from the API (src)', () => {
     await waitForGrid(page);
     expect((await readGrid(page)).rows.length).toBeGreaterThan(2);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('probe from the API (explain="probe")', () => {
+  it('tiny-bert, layers "0 1": POSTs { model, layers } to /v1/probe and shows its per-layer table', async () => {
+    // The page records what the element asks for (it may ask before a listener could be attached).
+    const record = `<script>window.__asked = []; const f = window.fetch; window.fetch = (u, i) => {
+      window.__asked.push({ url: String(u), method: i && i.method, body: i && i.body }); return f(u, i); };</script>`;
+    const { page, errors } = await browser.open(
+      `${record}${CAPTURE}<attn-heatmap src="${apiUrl}" explain="probe" model="tiny-bert" layers="0 1"></attn-heatmap>`,
+      { base },
+    );
+    const doc = (await drawnDocument(page)) as Doc & {
+      probe: {
+        layers: { layer: number; accuracy: number; control_accuracy: number }[];
+        baseline: { accuracy: number };
+      };
+    };
+    expect(() => ExplanationDocument.parse(doc)).not.toThrow();
+    const asked = (await page.evaluate(() => (window as unknown as { __asked: unknown[] }).__asked)) as {
+      url: string;
+      method: string;
+      body: string;
+    }[];
+    expect(asked.map((a) => [a.url, a.method])).toEqual([[`${apiUrl}/v1/probe`, 'POST']]);
+    expect(JSON.parse(asked[0].body)).toEqual({ model: 'tiny-bert', layers: [0, 1] });
+    expect(doc.probe.layers.map((l) => l.layer)).toEqual([0, 1]);
+    await page.waitForFunction(
+      () => document.querySelector('attn-heatmap')?.shadowRoot?.querySelector('.probe-table'),
+      null,
+      { timeout: 30_000 },
+    );
+    const rows = await page
+      .locator('attn-heatmap')
+      .evaluate((el) =>
+        [...el.shadowRoot!.querySelectorAll('.probe-table tbody tr')].map((tr) =>
+          [...tr.children].map((c) => c.textContent),
+        ),
+      );
+    const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
+    expect(rows.map((r) => [r[0], r[1], r[3]])).toEqual(
+      doc.probe.layers.map((l) => [
+        l.layer === 0 ? '0 (embeddings)' : String(l.layer),
+        pc(l.accuracy),
+        pc(l.control_accuracy),
+      ]),
+    );
+    expect(await page.locator('attn-heatmap').getAttribute('view')).toBe('probe');
+    await snap(page, 'api-probe-tiny-bert');
+    expect(errors).toEqual([]);
+  });
+
+  it("an unknown layer is the API's 4xx message in the element", async () => {
+    const { page, errors } = await browser.open(
+      `<attn-heatmap src="${apiUrl}" explain="probe" model="tiny-bert" layers="0 99"></attn-heatmap>`,
+      { base },
+    );
+    const text = await waitForMessage(page, 'alert');
+    expect(text).toContain('unknown_layer');
+    expect(text).toContain('layer 99 does not exist');
+    expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 });
 

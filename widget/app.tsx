@@ -26,6 +26,7 @@ const ModelView = lazyView(() => import('./views/model.js').then((m) => m.ModelV
 const SaliencyView = lazyView(() => import('./views/saliency.js').then((m) => m.SaliencyView));
 const LinesView = lazyView(() => import('./views/lines.js').then((m) => m.LinesView));
 const AlignmentView = lazyView(() => import('./views/alignment.js').then((m) => m.AlignmentView));
+const ProbeView = lazyView(() => import('./views/probe.js').then((m) => m.ProbeView));
 
 export interface AppProps {
   source: Source;
@@ -53,7 +54,9 @@ export function App(p: AppProps) {
   if (st.status === 'loading') {
     return (
       <p class="msg" role="status">
-        Loading attention…
+        {p.source.kind === 'api' && p.source.explain === 'probe'
+          ? 'Training probes, layer by layer…'
+          : 'Loading attention…'}
       </p>
     );
   }
@@ -145,6 +148,7 @@ function Body(p: BodyProps) {
     const i = p.ids.indexOf(p.method!);
     return <SaliencyView doc={doc} entry={doc.saliency![i]} themeKey={themeKey} snap={snap} />;
   }
+  if (kind === 'probe') return <ProbeView doc={doc} themeKey={themeKey} snap={snap} />;
   if (!view) return null;
   if (kind === 'model') {
     return (

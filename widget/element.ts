@@ -22,6 +22,7 @@ const OBSERVED = [
   'text',
   'target-text',
   'analyses',
+  'layers',
   'data',
   'view',
   'group',
@@ -117,7 +118,7 @@ export class AttnHeatmapElement extends HTMLElement {
     this.setAttribute('head', String(v));
   }
 
-  /** The view shown: matrix, model, lines, alignment or saliency. */
+  /** The view shown: matrix, model, lines, alignment, saliency or probe. */
   get view(): string | null {
     return this.getAttribute('view');
   }
@@ -170,6 +171,7 @@ export class AttnHeatmapElement extends HTMLElement {
           text: a('text'),
           targetText: a('target-text'),
           analyses: a('analyses'),
+          layers: a('layers'),
           explain: a('explain'),
           method: a('method'),
           run: a('run'),

@@ -5,11 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { diskReader, loadLocal } from '../cli/node-host.js';
 import { explainAttention } from '../shared/explain/attention.js';
 import { ExplanationDocument } from '../shared/schema/document.js';
+import { launchContext } from '../test/browser/chromium.js';
 
 const api = inject('apiUrl');
 let context: BrowserContext;
@@ -18,20 +19,7 @@ let profile: string;
 
 beforeAll(async () => {
   profile = mkdtempSync(join(tmpdir(), 'attn-runner-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-unsafe-webgpu',
-    ],
-  });
+  context = await launchContext(profile, { webgpu: true });
   page = await context.newPage();
   // The demo page's origin serves the runner, ORT's wasm and the model folders as static assets.
   await page.goto(`${api}/`);
@@ -86,6 +74,8 @@ describe.each([
     { model: 'tiny-bert', text: 'The cat sat on the mat.' },
     { model: 'tiny-gpt2', text: 'Once upon a time 🍕' },
     { model: 'tiny-marian', text: 'the red house', target_text: 'the house' },
+    { model: 'brown-sentiment', text: 'It was a happy and peaceful day.' },
+    { model: 'brown-gpt', text: 'The committee said that the' },
   ])('$model: the same attention as the core on the server side', async ({ model, ...rest }) => {
     const doc = ExplanationDocument.parse(
       await inBrowser({ modelUrl: `/models/${model}/`, backend, precision, encoding: 'f32', ...rest }),

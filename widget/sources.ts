@@ -4,7 +4,8 @@
  * `<script type="application/json">` child.
  *
  * `explain="saliency"` asks for token saliency (`method`, default integrated gradients) instead of
- * attention. `run="browser"` runs the model in the page: the runner (the core plus onnxruntime-web,
+ * attention; `explain="probe"` asks `POST /v1/probe` for the built-in part-of-speech probe of `model`
+ * (no text; `layers="0 2 4"` limits the hidden-state layers, all by default), API only. `run="browser"` runs the model in the page: the runner (the core plus onnxruntime-web,
  * WebGPU or WASM) is a separate file beside the widget, imported only by pages that use it.
  */
 import { toWidgetError, WidgetError } from './lib/errors.js';
@@ -22,6 +23,8 @@ export type Source =
       targetText: string | null;
       /** further analyses to ask for (attribute `analyses="rollout flow"`) */
       analyses?: string[];
+      /** probe: hidden-state layers (attribute `layers="0 1"`); numbers, or the API refuses what is not one */
+      layers?: (number | string)[];
       explain: Explain;
       method: string;
     }
@@ -39,7 +42,7 @@ export type Source =
   | { kind: 'wait' }
   | { kind: 'none'; hint: string };
 
-export type Explain = 'attention' | 'saliency';
+export type Explain = 'attention' | 'saliency' | 'probe';
 
 /** What a saliency request asks for when the page names no method. */
 export const DEFAULT_METHOD = 'integrated_gradients';
@@ -56,7 +59,9 @@ export interface SourceInput {
   targetText: string | null;
   /** space-separated analyses for the API (rollout, flow) */
   analyses?: string | null;
-  /** `attention` (default) or `saliency` */
+  /** space-separated hidden-state layers for `explain="probe"` */
+  layers?: string | null;
+  /** `attention` (default), `saliency` or `probe` */
   explain?: string | null;
   /** the saliency method to ask for */
   method?: string | null;
@@ -75,8 +80,22 @@ export interface SourceInput {
 export function pickSource(i: SourceInput): Source {
   if (i.object) return { kind: 'object', ...i.object };
   if (i.data) return { kind: 'url', url: i.data };
-  const explain: Explain = i.explain === 'saliency' ? 'saliency' : 'attention';
+  const explain: Explain =
+    i.explain === 'saliency' || i.explain === 'probe' ? (i.explain as Explain) : 'attention';
   const method = explain === 'saliency' ? (i.method ?? DEFAULT_METHOD) : '';
+  if (explain === 'probe' && (i.src || i.run === 'browser')) {
+    if (!i.src || !i.model || i.run === 'browser')
+      return {
+        kind: 'none',
+        hint: 'Probes are trained by the API: set src and model (run="browser" does not probe).',
+      };
+    const layers = (i.layers ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((l) => (/^\d+$/.test(l) ? Number(l) : l));
+    const base = { kind: 'api', src: i.src, model: i.model, text: '', targetText: null } as const;
+    return { ...base, ...(layers.length ? { layers } : {}), explain, method };
+  }
   if (i.run === 'browser') {
     const folder = i.modelUrl ?? (i.model ? `${(i.src ?? '').replace(/\/+$/, '')}/models/${i.model}/` : null);
     if (!folder || !i.text)
@@ -130,9 +149,11 @@ export async function loadSource(s: Source, signal: AbortSignal): Promise<Explan
       return checkDocument(await fetchJson(s.url, { signal }));
     case 'api': {
       const body: Record<string, unknown> =
-        s.explain === 'saliency'
-          ? { model: s.model, text: s.text, method: s.method }
-          : { model: s.model, text: s.text, encoding: 'u8' };
+        s.explain === 'probe'
+          ? { model: s.model, ...(s.layers ? { layers: s.layers } : {}) }
+          : s.explain === 'saliency'
+            ? { model: s.model, text: s.text, method: s.method }
+            : { model: s.model, text: s.text, encoding: 'u8' };
       if (s.targetText) body.target_text = s.targetText;
       if (s.analyses && s.explain === 'attention') body.analyses = s.analyses;
       const url = `${s.src.replace(/\/+$/, '')}/v1/${s.explain}`;

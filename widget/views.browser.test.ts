@@ -1,7 +1,8 @@
 /**
  * The views beyond the small matrix, in real Chromium: model (thumbnails), lines, alignment,
  * saliency, rollout/flow groups, the canvas matrix of a 1,024-token document (with hover frames
- * measured and printed, not asserted), PNG/SVG export, and state restored from attributes.
+ * measured and printed, not asserted), the probe view (chart and table), PNG/SVG export, and state
+ * restored from attributes.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,7 @@ afterAll(async () => browser?.close());
 
 const ANALYSIS = 'encdec-analysis-u8.json';
 const SALIENCY = 'saliency-u8.json';
+const PROBE = 'probe.json';
 interface Extra {
   head_stats: { kind: string; stack: string; layer: number; head: number; entropy: number }[];
   alignment: { layer: number | 'mean'; links: [number, number][]; aer?: number }[];
@@ -237,6 +239,104 @@ describe('saliency view', () => {
   });
 });
 
+describe('probe view', () => {
+  interface ProbeLayer {
+    layer: number;
+    accuracy: number;
+    ci: [number, number];
+    control_accuracy: number;
+    selectivity: number;
+  }
+  const probe = (
+    fixture(PROBE) as unknown as { probe: { layers: ProbeLayer[]; baseline: { accuracy: number } } }
+  ).probe;
+  const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const sel = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)} pts`;
+  const cells = (page: Page) =>
+    host(page).evaluate((el) =>
+      [...el.shadowRoot!.querySelectorAll('.probe-table tr')].map((tr) =>
+        [...tr.children].map((c) => c.textContent ?? ''),
+      ),
+    );
+
+  for (const scheme of ['light', 'dark'] as const) {
+    it(`draws accuracy per layer with CI, control and baseline, and the same numbers as a table (${scheme})`, async () => {
+      const { page, errors } = await open(PROBE, '', scheme);
+      await waitForView(page, '.probe-table');
+      // A probe document holds no attention: the probe view is the only one, chosen by default.
+      expect((await attrs(page)).view).toBe('probe');
+      const n = probe.layers.length;
+      const chart = host(page).locator('svg.probe-chart');
+      expect(await chart.getAttribute('role')).toBe('img');
+      expect(await chart.locator('circle.pt').count()).toBe(n);
+      expect(await chart.locator('circle.cpt').count()).toBe(n);
+      expect(await chart.locator('polygon.band').count()).toBe(1);
+      expect(await chart.locator('line.base').count()).toBe(1);
+      // Accuracy points sit above control points (higher accuracy → smaller y).
+      const ys = await chart.evaluate((svg) => ({
+        acc: [...svg.querySelectorAll('circle.pt')].map((c) => Number(c.getAttribute('cy'))),
+        ctl: [...svg.querySelectorAll('circle.cpt')].map((c) => Number(c.getAttribute('cy'))),
+      }));
+      for (const [i, y] of ys.acc.entries()) expect(y).toBeLessThan(ys.ctl[i]);
+      const t = await cells(page);
+      expect(t[0]).toEqual(['Layer', 'Accuracy', '95% CI', 'Control', 'Selectivity']);
+      probe.layers.forEach((l, i) => {
+        expect(t[i + 1]).toEqual([
+          l.layer === 0 ? '0 (embeddings)' : String(l.layer),
+          pc(l.accuracy),
+          `${pc(l.ci[0])}–${pc(l.ci[1])}`,
+          pc(l.control_accuracy),
+          sel(l.selectivity),
+        ]);
+      });
+      expect(t[n + 1].slice(0, 2)).toEqual(['Baseline', pc(probe.baseline.accuracy)]);
+      await snap(page, `view-probe-${scheme}`);
+      expect(errors).toEqual([]);
+    });
+  }
+
+  it('hover a layer or focus its row (arrows move) to read its selectivity', async () => {
+    const { page, errors } = await open(PROBE);
+    await waitForView(page, '.probe-table');
+    const l2 = probe.layers[2];
+    await host(page).locator('svg .hit[data-i="2"]').hover();
+    await expect.poll(() => readout(page)).toContain(`Layer 2: selectivity ${sel(l2.selectivity)}`);
+    expect(await host(page).locator('tr.on').getAttribute('data-i')).toBe('2');
+    await page.mouse.move(0, 0);
+    await expect.poll(() => readout(page)).toContain('Hover a layer');
+    // One tab stop for the rows; arrows move it; the live region reads the whole row.
+    await tabUntil(page, (f) => f?.tag === 'tr');
+    expect((await focused(page))?.data.i).toBe('0');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(async () => (await focused(page))?.data.i).toBe('2');
+    await expect.poll(() => readout(page)).toContain(`selectivity ${sel(l2.selectivity)}`);
+    await expect
+      .poll(() => liveRegion(page))
+      .toContain(
+        `Layer 2: accuracy ${pc(l2.accuracy)} (95% CI ${pc(l2.ci[0])}–${pc(l2.ci[1])}), control ${pc(l2.control_accuracy)}, selectivity ${sel(l2.selectivity)}`,
+      );
+    await page.keyboard.press('End');
+    await expect.poll(async () => (await focused(page))?.data.i).toBe(String(probe.layers.length - 1));
+    // A row's accessible name is the full sentence too.
+    expect((await focused(page))?.label).toContain(`Layer ${probe.layers.length - 1}: accuracy`);
+    await snap(page, 'probe-focus-light');
+    expect(errors).toEqual([]);
+  });
+
+  it('a malformed probe field is a message, not a crash', async () => {
+    const doc = { ...fixture(PROBE), probe: { layers: [{ layer: 0, accuracy: 2 }] } };
+    const { page, errors } = await browser.open(
+      `<attn-heatmap><script type="application/json">${JSON.stringify(doc)}</script></attn-heatmap>`,
+    );
+    await waitForView(page, '.msg.error');
+    expect(await host(page).locator('.msg.error').textContent()).toContain('probe.layers[0]');
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('a 1,024-token document', () => {
   let json = '';
   beforeAll(() => {
@@ -315,6 +415,7 @@ describe('export', () => {
     ['lines', ANALYSIS, 'view="lines" head="all"'],
     ['alignment', ANALYSIS, 'view="alignment"'],
     ['saliency', SALIENCY, 'view="saliency" method="integrated_gradients"'],
+    ['probe', PROBE, 'view="probe"'],
   ];
   for (const [name, file, a] of cases) {
     it(`${name}: a PNG that decodes and an SVG of vector elements`, async () => {
@@ -328,7 +429,8 @@ describe('export', () => {
       expect(r.svg).toMatchObject({ parserError: false, root: 'svg', images: 0 });
       expect(r.svg.rects).toBeGreaterThan(1);
       expect(r.svg.texts).toBeGreaterThan(1);
-      if (name === 'lines' || name === 'alignment') expect(r.svg.lines).toBeGreaterThan(5);
+      if (name === 'lines' || name === 'alignment' || name === 'probe')
+        expect(r.svg.lines).toBeGreaterThan(5);
       expect(errors).toEqual([]);
     });
   }

@@ -57,9 +57,9 @@ export interface TestPage {
   dialogs: string[];
 }
 
-export async function launchChromium(): Promise<Browser> {
-  const profile = mkdtempSync(join(tmpdir(), 'attn-heatmap-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+/** Debian's Chromium, headless, with the flags this machine needs; `webgpu` adds the software adapter. */
+export function launchContext(profile: string, opts: { webgpu?: boolean } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 900, height: 700 },
@@ -71,8 +71,14 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(opts.webgpu ? ['--enable-unsafe-webgpu'] : []),
     ],
   });
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'attn-heatmap-chromium-'));
+  const context = await launchContext(profile);
   let n = 0;
   return {
     context,

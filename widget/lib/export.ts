@@ -5,12 +5,14 @@
  */
 import { blockMax, readTheme, type Theme } from './canvas.js';
 import { hex, type RGB, unpack } from './palette.js';
+import { pct, probeChart } from './probe.js';
 import { MONO, type Prim, SANS, type Scene, sceneToSvg } from './scene.js';
 import type {
   ExportFormat,
   LinesSnapshot,
   MatrixSnapshot,
   ModelSnapshot,
+  ProbeSnapshot,
   SaliencySnapshot,
   Snapshot,
 } from './snapshot.js';
@@ -42,6 +44,8 @@ export function buildScene(s: Themed): Scene {
         return linesScene(s);
       case 'saliency':
         return saliencyScene(s);
+      case 'probe':
+        return probeScene(s);
     }
   })();
   const fg = hex(s.theme.fg);
@@ -309,6 +313,132 @@ function saliencyScene(s: SaliencySnapshot & { theme: Theme }): Body {
     x += w;
   }
   return { width, height: y + lineH, prims };
+}
+
+/** The probe chart as the view draws it: CI whiskers stand in for the band (scenes have no polygons). */
+function probeScene(s: ProbeSnapshot & { theme: Theme }): Body {
+  const fg = hex(s.theme.fg);
+  const muted = hex(s.theme.muted);
+  const accent = hex(s.theme.accent);
+  const border = hex(s.theme.border);
+  const d = s.data;
+  const ch = probeChart(d);
+  const { plot } = ch;
+  const prims: Prim[] = [];
+  for (const t of ch.ticks) {
+    prims.push({ t: 'line', x1: plot.x0, x2: plot.x1, y1: ch.y(t), y2: ch.y(t), stroke: border, width: 1 });
+    prims.push({
+      t: 'text',
+      x: plot.x0 - 6,
+      y: ch.y(t) + 4,
+      text: `${Math.round(t * 100)}%`,
+      size: 10,
+      fill: muted,
+      anchor: 'end',
+    });
+  }
+  if (d.baseline) {
+    const y = ch.y(d.baseline.accuracy);
+    prims.push({ t: 'line', x1: plot.x0, x2: plot.x1, y1: y, y2: y, stroke: fg, width: 1, dash: [2, 3] });
+  }
+  const rows = d.layers;
+  rows.forEach((r, i) => {
+    const x = ch.x(i);
+    if (i > 0) {
+      const px = ch.x(i - 1);
+      const p = rows[i - 1];
+      const ctl = { stroke: muted, width: 1.5, dash: [5, 3] };
+      prims.push({ t: 'line', x1: px, x2: x, y1: ch.y(p.control), y2: ch.y(r.control), ...ctl });
+      prims.push({
+        t: 'line',
+        x1: px,
+        x2: x,
+        y1: ch.y(p.accuracy),
+        y2: ch.y(r.accuracy),
+        stroke: accent,
+        width: 2,
+      });
+    }
+    prims.push({
+      t: 'line',
+      x1: x,
+      x2: x,
+      y1: ch.y(r.ci[0]),
+      y2: ch.y(r.ci[1]),
+      stroke: accent,
+      width: 6,
+      opacity: 0.3,
+    });
+    prims.push({
+      t: 'line',
+      x1: x,
+      x2: x,
+      y1: ch.y(r.controlCi[0]),
+      y2: ch.y(r.controlCi[1]),
+      stroke: muted,
+      width: 1,
+    });
+    prims.push({
+      t: 'rect',
+      x: x - 3,
+      y: ch.y(r.control) - 3,
+      w: 6,
+      h: 6,
+      fill: hex(s.theme.bg),
+      stroke: muted,
+      rx: 3,
+    });
+    prims.push({ t: 'rect', x: x - 4, y: ch.y(r.accuracy) - 4, w: 8, h: 8, fill: accent, rx: 4 });
+    prims.push({
+      t: 'text',
+      x,
+      y: plot.y1 + 16,
+      text: String(r.layer),
+      size: 10,
+      fill: muted,
+      anchor: 'middle',
+    });
+  });
+  const mid = (plot.x0 + plot.x1) / 2;
+  prims.push({
+    t: 'text',
+    x: mid,
+    y: ch.height - 2,
+    text: 'layer (0 = embeddings)',
+    size: 10,
+    fill: muted,
+    anchor: 'middle',
+  });
+  // Legend under the axis title.
+  const ly = ch.height + 14;
+  let lx = plot.x0;
+  const key = (mark: Prim[], name: string) => {
+    prims.push(...mark, { t: 'text', x: lx + 22, y: ly + 4, text: name, size: 10, fill: fg });
+    lx += 32 + measure(name, 10);
+  };
+  key(
+    [{ t: 'line', x1: lx, x2: lx + 18, y1: ly, y2: ly, stroke: accent, width: 2 }],
+    'probe accuracy (95% CI)',
+  );
+  key(
+    [{ t: 'line', x1: lx, x2: lx + 18, y1: ly, y2: ly, stroke: muted, width: 1.5, dash: [5, 3] }],
+    'control task',
+  );
+  if (d.baseline)
+    key(
+      [{ t: 'line', x1: lx, x2: lx + 18, y1: ly, y2: ly, stroke: fg, width: 1, dash: [2, 3] }],
+      `majority baseline ${pct(d.baseline.accuracy)}`,
+    );
+  // The numbers, one line per layer, so the figure stands alone.
+  let ty = ly + 24;
+  let tw = 0;
+  for (const r of rows) {
+    const text = `layer ${r.layer}: ${pct(r.accuracy)} (${pct(r.ci[0])}–${pct(r.ci[1])}), control ${pct(r.control)}, selectivity ${(100 * r.selectivity).toFixed(1)} pts`;
+    prims.push({ t: 'text', x: 0, y: ty, text, size: 10, fill: fg, mono: true });
+    tw = Math.max(tw, measure(text, 10, true));
+    ty += 14;
+  }
+  return { width: Math.max(ch.width, lx, tw), height: ty, prims };
 }
 
 /** Paints a scene on a canvas `scale` times its size and encodes it as PNG. */

@@ -64,6 +64,8 @@ export function viewsIn(doc: ExplanationDocument): ViewKind[] {
   if (att.length) out.push('matrix', 'model', 'lines');
   if (att.some((e) => e.kind === 'cross' && !e.derived)) out.push('alignment');
   if (doc.saliency?.length) out.push('saliency');
+  const probe = doc.probe as { layers?: unknown } | undefined;
+  if (Array.isArray(probe?.layers) && probe.layers.length) out.push('probe');
   return out;
 }
 
@@ -73,6 +75,7 @@ export const VIEW_LABEL: Record<ViewKind, string> = {
   lines: 'Lines',
   alignment: 'Alignment',
   saliency: 'Saliency',
+  probe: 'Probe (per layer)',
 };
 
 /** What the element's attributes ask for; strings as they stand on the element (null when absent). */

@@ -4,6 +4,7 @@
  * always agree and the base bundle carries none of it.
  */
 import type { Theme } from './canvas.js';
+import type { ProbeData } from './probe.js';
 
 export interface MatrixSnapshot extends Common {
   kind: 'matrix';
@@ -45,6 +46,12 @@ export interface SaliencySnapshot extends Common {
   signed: boolean;
 }
 
+export interface ProbeSnapshot extends Common {
+  kind: 'probe';
+  /** per-layer accuracy, CI, control accuracy and the baseline, as the view draws them */
+  data: ProbeData;
+}
+
 /** What every snapshot carries besides its data. */
 export interface Common {
   title: string;
@@ -54,7 +61,7 @@ export interface Common {
   theme?: Theme;
 }
 
-export type Snapshot = MatrixSnapshot | ModelSnapshot | LinesSnapshot | SaliencySnapshot;
+export type Snapshot = MatrixSnapshot | ModelSnapshot | LinesSnapshot | SaliencySnapshot | ProbeSnapshot;
 
 export type ExportFormat = 'png' | 'svg';
 

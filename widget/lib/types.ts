@@ -32,4 +32,4 @@ export type GroupId =
 export type HeadChoice = number | 'mean' | 'max' | 'all';
 
 /** The views the element can show; all read the same document. */
-export type ViewKind = 'matrix' | 'model' | 'lines' | 'alignment' | 'saliency';
+export type ViewKind = 'matrix' | 'model' | 'lines' | 'alignment' | 'saliency' | 'probe';
