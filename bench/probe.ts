@@ -10,8 +10,9 @@
  * - the rest (the majority baseline, bookkeeping).
  *
  * Two samples: the worker's limits (300 / 100 / 200 sentences, worker/routes/probe.ts) and the
- * full sample of models/probe-data/brown-pos.json (1,500 / 300 / 500). Each run is one cold run in
- * this process after a warm-up on a few sentences (sessions created, wasm compiled).
+ * full sample of models/probe-data/brown-pos.json (1,500 / 300 / 500). Each is one run in this
+ * process after a warm-up probe on 60 / 20 / 20 sentences (sessions, wasm and the optimiser's loops
+ * compiled). One run each, not a median: two runs here differed by up to 12% in a total.
  *
  *   npm run bench:probe     # two Markdown tables per model and a line naming the machine
  */
@@ -59,10 +60,9 @@ for (const id of MODELS) {
   const tl = now();
   const model = await load(id);
   const loadMs = now() - tl;
-  // Warm-up: sessions run once, wasm compiled, before anything is timed.
-  await runProbe(model, brownPosTask(data, { limits: { train: 8, dev: 4, test: 4 } }), {
-    layers: [0],
-    bootstrapSamples: 10,
+  // Warm-up: sessions run, wasm compiled and the optimiser's loops JIT-compiled before anything is timed.
+  await runProbe(model, brownPosTask(data, { limits: { train: 60, dev: 20, test: 20 } }), {
+    bootstrapSamples: 50,
   });
   const runs: ProbeResult[] = [];
   for (const sample of SAMPLES) {
@@ -139,7 +139,7 @@ for (const [id, runs] of perLayer) {
   for (const sample of SAMPLES) {
     const tag = sample.limits ? 'worker' : 'full';
     cols.push(
-      `${tag}: features ms (share)`,
+      `${tag}: features ms ÷ layers`,
       `${tag}: train ms`,
       `${tag}: epochs`,
       `${tag}: ms/epoch`,
@@ -153,7 +153,7 @@ for (const [id, runs] of perLayer) {
     ),
   );
   console.log(
-    '\nFeatures ms (share): the single forward pass over all splits divided evenly among the layers it serves.\n',
+    '\nFeatures ms ÷ layers: the one forward pass over all splits, divided evenly among the layers it serves.\n',
   );
 }
 console.log(

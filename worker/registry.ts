@@ -82,6 +82,24 @@ export function tokenizerFor(env: Env, meta: ModelMeta): Promise<TextTokenizer> 
   return cached(tokenizers, meta.id, () => loadTokenizer(meta, assetReader(env, meta.id)));
 }
 
+const lexicons = new Map<string, Promise<Record<string, number> | undefined>>();
+
+/** The model's sentiment lexicon (`lexicon.json`), where its labels are a known function of one. */
+export function lexiconFor(env: Env, id: string): Promise<Record<string, number> | undefined> {
+  let p = lexicons.get(id);
+  if (!p) {
+    p = assetReader(
+      env,
+      id,
+    )('lexicon.json').then(
+      (bytes) => JSON.parse(new TextDecoder().decode(bytes)) as Record<string, number>,
+      () => undefined,
+    );
+    lexicons.set(id, p);
+  }
+  return p;
+}
+
 /** A model open in this isolate: its forward graphs, its gradient graphs once asked for, its run queue. */
 interface Resident {
   model: Promise<LoadedModel>;

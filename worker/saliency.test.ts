@@ -126,3 +126,23 @@ describe('POST /v1/saliency, bad input', () => {
     expect(res.body.error.code).toBe(code);
   });
 });
+
+describe('POST /v1/saliency reliability metrics', () => {
+  it('reports faithfulness, and agreement with the known rationale of brown-sentiment', async () => {
+    const { status, body } = await post({
+      model: 'brown-sentiment',
+      text: 'It was a happy, beautiful and wonderful day in the old town.',
+      method: 'integrated_gradients',
+      steps: 64,
+    });
+    expect(status).toBe(200);
+    const f = body.metrics.faithfulness;
+    expect(f.fractions.length).toBe(f.deletion.length);
+    // Integrated gradients on a trained model should beat random rankings at removing the evidence.
+    expect(f.comprehensiveness).toBeGreaterThan(f.random_comprehensiveness);
+    const r = body.metrics.rationale;
+    expect(body.saliency[0].target.label).toBe('positive');
+    expect(r.rationale).toEqual(['happy', 'beautiful', 'wonderful']);
+    expect(r.precision).toBeGreaterThan(r.random_precision);
+  });
+});

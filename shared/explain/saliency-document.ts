@@ -8,6 +8,8 @@ import type { ExplanationDocument } from '../schema/document.js';
 import { SCHEMA_ID } from '../schema/id.js';
 import type { SaliencyRequest } from '../schema/requests.js';
 import { describeModel, describeOutput } from './document.js';
+import { faithfulness } from './reliability/faithfulness.js';
+import { rationaleAgreement } from './reliability/rationale.js';
 import { type SaliencyContext, saliencyMethod } from './saliency/index.js';
 import { resolveTarget } from './saliency-target.js';
 
@@ -27,11 +29,17 @@ function methodParams(o: SaliencyOptions): Record<string, unknown> {
   return p;
 }
 
+export interface SaliencyExtras {
+  /** a sentiment lexicon whose words are the known rationale of the model's labels (brown-sentiment) */
+  lexicon?: Record<string, number>;
+}
+
 export async function explainSaliency(
   model: LoadedModel,
   ctx: SaliencyContext,
   text: string,
   opts: SaliencyOptions,
+  extras: SaliencyExtras = {},
 ): Promise<ExplanationDocument> {
   const input = model.tokenizer.encode(text);
   const encDec = model.shape.family === 'encoder-decoder';
@@ -42,12 +50,16 @@ export async function explainSaliency(
   const { tokens, positions, foils, ...described } = resolveTarget(model, result, opts.target);
   const spec = { score: described.score, tokens, positions, foils };
   const method = saliencyMethod(opts.method);
-  const a = await method.attribute(
-    ctx,
-    { ids: input.ids, decoderIds: result.target?.ids },
-    spec,
-    methodParams(opts),
-  );
+  const attributed = { ids: input.ids, decoderIds: result.target?.ids };
+  const a = await method.attribute(ctx, attributed, spec, methodParams(opts));
+  // How far to trust it: the model's response to removing what the explanation ranks first, and,
+  // where the true rationale is known, whether the explanation finds it.
+  const special = input.tokens.map((t) => t.special);
+  const faithful = await faithfulness(ctx, attributed, spec, a.scores, special, { signed: method.signed });
+  const rationale =
+    extras.lexicon && described.label
+      ? rationaleAgreement(text, input.tokens, a.scores, extras.lexicon, described.label, method.signed)
+      : undefined;
   return {
     schema: SCHEMA_ID,
     model: describeModel(model),
@@ -63,5 +75,6 @@ export async function explainSaliency(
         ...(a.checks ? { checks: a.checks } : {}),
       },
     ],
+    metrics: { faithfulness: faithful, ...(rationale ? { rationale } : {}) },
   };
 }

@@ -16,8 +16,8 @@ describe('probe data', () => {
     const d = readProbe(doc.probe);
     if ('error' in d) throw new Error(d.error);
     expect(d.layers.map((l) => l.layer)).toEqual([0, 1, 2, 3, 4]);
-    expect(d.layers[2]).toMatchObject({ accuracy: 0.8931, control: 0.5622, ci: [0.8872, 0.8989] });
-    expect(d.baseline?.accuracy).toBe(0.8881);
+    expect(d.layers[2]).toMatchObject({ accuracy: 0.8932, control: 0.5619, ci: [0.8873, 0.8992] });
+    expect(d.baseline?.accuracy).toBe(0.8883);
     expect(layerSummary(d.layers[2])).toBe(
       'Layer 2: accuracy 89.3% (95% CI 88.7%–89.9%), control 56.2%, selectivity +33.1 pts',
     );

@@ -7,7 +7,7 @@ import { jsonBody } from '../body.js';
 import { checkTokens, encoderDecoderOnly } from '../checks.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
+import { lexiconFor, maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
 
 /** Parameters that belong to one method only: sending them with another is a caller's mistake. */
 const ONLY_FOR: Record<string, string[]> = {
@@ -35,8 +35,9 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
   const tokenizer = await tokenizerFor(c.env, meta);
   checkTokens(tokenizer, req.text, limit, 'text');
   if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
+  const lexicon = await lexiconFor(c.env, req.model);
   const doc = await withModel(c.env, req.model, async (m, ctx) =>
-    explainSaliency(m, await ctx(), req.text, req),
+    explainSaliency(m, await ctx(), req.text, req, { lexicon }),
   );
   return c.json(doc);
 });
