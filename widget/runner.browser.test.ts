@@ -154,3 +154,27 @@ describe('<attn-heatmap> sources beyond plain attention', () => {
     expect(r.error).toContain('runner_unavailable');
   });
 });
+
+describe('probing in the page', () => {
+  it('runs the built-in POS probe on brown-gpt in the browser, with the same numbers as the API', async () => {
+    const doc = ExplanationDocument.parse(
+      await inBrowser({
+        modelUrl: '/models/brown-gpt/',
+        explain: 'probe',
+        layers: [0, 2],
+        backend: 'wasm',
+        precision: 'int8',
+        text: '',
+      }),
+    );
+    const mine = doc.probe as { layers: { layer: number; accuracy: number; control_accuracy: number }[] };
+    const api = await fetch(`${inject('apiUrl')}/v1/probe`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'brown-gpt', layers: [0, 2] }),
+    }).then((r) => r.json());
+    const strip = (ls: { layer: number; accuracy: number; control_accuracy: number }[]) =>
+      ls.map(({ layer, accuracy, control_accuracy }) => ({ layer, accuracy, control_accuracy }));
+    expect(strip(mine.layers)).toEqual(strip(api.probe.layers));
+    for (const l of mine.layers) expect(l.control_accuracy).toBeLessThan(l.accuracy);
+  });
+});

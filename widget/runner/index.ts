@@ -6,11 +6,14 @@
  *   const doc = await explainInBrowser({ modelUrl: 'https://example.org/models/tiny-bert/', text: 'Hello' });
  */
 import { explainAttention } from '../../shared/explain/attention.js';
+import { describeModel } from '../../shared/explain/document.js';
+import { type BrownPosData, brownPosTask, runProbe } from '../../shared/explain/probe/index.js';
 import { createSaliencyContext, type SaliencyContext } from '../../shared/explain/saliency/index.js';
 import { explainSaliency } from '../../shared/explain/saliency-document.js';
 import { type LoadedModel, loadModel, type Precision, readModelMeta } from '../../shared/runtime/model.js';
 import { createSessionFactory } from '../../shared/runtime/session.js';
 import type { ExplanationDocument } from '../../shared/schema/document.js';
+import { SCHEMA_ID } from '../../shared/schema/id.js';
 import type { SaliencyRequest } from '../../shared/schema/requests.js';
 import { type Backend, loadBackend } from './backend.js';
 
@@ -24,8 +27,12 @@ export interface BrowserRequest {
   backend?: Backend | 'auto';
   /** default: int8 on WASM, fp32 on WebGPU (ORT's WebGPU backend has no integer MatMul) */
   precision?: Precision;
-  /** `attention` (default) or `saliency` */
-  explain?: 'attention' | 'saliency';
+  /** `attention` (default), `saliency` or `probe` (the built-in part-of-speech probe) */
+  explain?: 'attention' | 'saliency' | 'probe';
+  /** probe: hidden-state layers (default all) */
+  layers?: number[];
+  /** probe: the task data (default: the site's /probe-data/brown-pos.json, beside the widget's folder) */
+  probeDataUrl?: string;
   /** saliency: the method (default integrated_gradients) */
   method?: SaliencyRequest['method'];
 }
@@ -76,6 +83,20 @@ export async function explainInBrowser(
   req: BrowserRequest,
 ): Promise<ExplanationDocument & { metrics: { backend: Backend } }> {
   const { model, backend, saliency } = await open(req);
+  if (req.explain === 'probe') {
+    const url = req.probeDataUrl ?? new URL('../../probe-data/brown-pos.json', import.meta.url).href;
+    const data = JSON.parse(new TextDecoder().decode(await fetchBytes(url))) as BrownPosData;
+    // The same sample sizes as the worker: the features of every layer stay in memory at once.
+    const task = brownPosTask(data, { limits: { train: 300, dev: 100, test: 200 } });
+    const result = await runProbe(model, task, { layers: req.layers, now: () => performance.now() });
+    return {
+      schema: SCHEMA_ID,
+      model: describeModel(model),
+      input: { text: '', tokens: [] },
+      probe: result as unknown as Record<string, unknown>,
+      metrics: { backend },
+    };
+  }
   const doc =
     req.explain === 'saliency'
       ? await explainSaliency(model, await saliency(), req.text, {
