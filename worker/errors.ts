@@ -47,6 +47,7 @@ const CORE_ERRORS: Record<string, ContentfulStatusCode> = {
   unsupported_model_input: 422,
   flow_too_large: 400,
   invalid_target: 400,
+  method_not_supported: 400,
   baseline_not_available: 400,
   gradient_not_supported: 422,
 };

@@ -52,6 +52,7 @@ export const SALIENCY_METHODS = [
   'integrated_gradients',
   'smoothgrad',
   'occlusion',
+  'attention_x_gradient',
 ] as const;
 
 const LabelOrToken = z.union([z.string().min(1).max(200), z.number().int().nonnegative()]);

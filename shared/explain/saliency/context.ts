@@ -9,6 +9,7 @@ import type { ModelMeta, Precision, ReadFile } from '../../runtime/model.js';
 import type { ModelShape } from '../../runtime/model-config.js';
 import type { SessionFactory } from '../../runtime/session.js';
 import { kindKey, type TargetKind } from '../targets.js';
+import { type AttentionGradients, attentionGradients } from './attention-program.js';
 import { type DifferentiableModel, differentiable, type Graphs } from './program.js';
 
 export interface SaliencyOptions {
@@ -20,6 +21,7 @@ export interface SaliencyOptions {
 
 export class SaliencyContext {
   readonly #programs = new Map<string, DifferentiableModel>();
+  readonly #attention = new Map<string, AttentionGradients>();
 
   constructor(
     readonly graphs: Graphs,
@@ -44,6 +46,25 @@ export class SaliencyContext {
         this.embedding,
       );
       this.#programs.set(key, p);
+    }
+    return p;
+  }
+
+  /** Self-attention matrices and the target's gradient with respect to them (encoder or decoder models). */
+  attentionProgram(kind: TargetKind): AttentionGradients {
+    const key = kindKey(kind);
+    let p = this.#attention.get(key);
+    if (!p) {
+      const { heads, hidden, family } = this.shape;
+      p = attentionGradients(
+        this.graphs.model!,
+        family === 'decoder' ? 'decoder' : 'encoder',
+        kind,
+        this.factory,
+        { ort: this.factory.ort, heads, headDim: hidden / heads },
+        hidden,
+      );
+      this.#attention.set(key, p);
     }
     return p;
   }

@@ -13,6 +13,7 @@
  *
  * One context per model keeps its sessions (one set per kind of target) open for later requests.
  */
+import { attentionXGradient } from './attention-x-gradient.js';
 import { gradient } from './gradient.js';
 import { gradientXInput } from './gradient-x-input.js';
 import { integratedGradients } from './integrated-gradients.js';
@@ -27,6 +28,7 @@ export const SALIENCY_METHODS: Record<string, SaliencyMethod<any>> = {
   integrated_gradients: integratedGradients,
   smoothgrad,
   occlusion,
+  attention_x_gradient: attentionXGradient,
 };
 
 export type SaliencyMethodName = keyof typeof SALIENCY_METHODS;

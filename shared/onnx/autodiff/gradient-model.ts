@@ -38,6 +38,8 @@ export interface GradientOptions {
   cotangents?: Record<string, string>;
   /** forward tensors to output as well (the target is always output) */
   keep?: string[];
+  /** intermediate tensors whose gradients to output too, as `grad.<name>` (e.g. attention probabilities) */
+  also?: string[];
 }
 
 export const gradName = (wrt: string) => `grad.${wrt}`;
@@ -140,6 +142,13 @@ export function gradientModel(model: ModelProto, opts: GradientOptions): ModelPr
     const g = collect(w) ?? e.zerosLike(w);
     e.nodes.push({ opType: 'Identity', input: [g], output: [gradName(w)], name: `${gradName(w)}/output` });
     gradOutputs.push(anyShape(gradName(w), dtype));
+  }
+
+  for (const t of opts.also ?? []) {
+    const g = collect(t);
+    if (!g) throw new Error(`autodiff: "${t}" is not on the gradient path`);
+    e.nodes.push({ opType: 'Identity', input: [g], output: [gradName(t)], name: `${gradName(t)}/output` });
+    gradOutputs.push(anyShape(gradName(t), dtype));
   }
 
   const keep = [...(opts.target ? [opts.target] : []), ...(opts.keep ?? [])];
