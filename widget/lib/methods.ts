@@ -10,7 +10,6 @@ const NAMES: Record<string, string> = {
   integrated_gradients: 'Integrated gradients',
   smoothgrad: 'SmoothGrad',
   occlusion: 'Occlusion',
-  attention_x_gradient: 'Attention × gradient',
   leave_one_out: 'Leave one out',
   attention_x_gradient: 'Attention × gradient',
 };
