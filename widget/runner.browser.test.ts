@@ -149,6 +149,21 @@ describe('<attn-heatmap> sources beyond plain attention', () => {
     for (const [i, v] of s.scores.entries()) expect(v).toBeCloseTo(ref[i], 4);
   });
 
+  it('run="browser" explain="probe" trains the probe in the page and draws its table', async () => {
+    const r = await mount({
+      run: 'browser',
+      model: 'tiny-bert',
+      explain: 'probe',
+      layers: '0 2',
+      backend: 'wasm',
+      text: '',
+    });
+    expect(r.error).toBeUndefined();
+    const doc = ExplanationDocument.parse(r.doc);
+    expect((doc.probe as { layers: { layer: number }[] }).layers.map((l) => l.layer)).toEqual([0, 2]);
+    expect(r.view).toBe('probe');
+  });
+
   it('a missing runner is a clear in-widget error', async () => {
     const r = await mount({ run: 'browser', model: 'tiny-bert', text: 'x', runner: '/nowhere/runner.js' });
     expect(r.error).toContain('runner_unavailable');

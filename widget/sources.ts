@@ -37,6 +37,8 @@ export type Source =
       explain: Explain;
       method: string;
       backend: string;
+      /** probe: hidden-state layers */
+      layers?: (number | string)[];
     }
   | { kind: 'inline'; json: string }
   | { kind: 'wait' }
@@ -83,32 +85,29 @@ export function pickSource(i: SourceInput): Source {
   const explain: Explain =
     i.explain === 'saliency' || i.explain === 'probe' ? (i.explain as Explain) : 'attention';
   const method = explain === 'saliency' ? (i.method ?? DEFAULT_METHOD) : '';
-  if (explain === 'probe' && (i.src || i.run === 'browser')) {
-    if (!i.src || !i.model || i.run === 'browser')
-      return {
-        kind: 'none',
-        hint: 'Probes are trained by the API: set src and model (run="browser" does not probe).',
-      };
-    const layers = (i.layers ?? '')
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map((l) => (/^\d+$/.test(l) ? Number(l) : l));
+  const layers = (i.layers ?? '')
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((l) => (/^\d+$/.test(l) ? Number(l) : l));
+  if (explain === 'probe' && i.src && i.run !== 'browser') {
+    if (!i.model) return { kind: 'none', hint: 'Set the model attribute to probe it.' };
     const base = { kind: 'api', src: i.src, model: i.model, text: '', targetText: null } as const;
     return { ...base, ...(layers.length ? { layers } : {}), explain, method };
   }
   if (i.run === 'browser') {
     const folder = i.modelUrl ?? (i.model ? `${(i.src ?? '').replace(/\/+$/, '')}/models/${i.model}/` : null);
-    if (!folder || !i.text)
+    if (!folder || (!i.text && explain !== 'probe'))
       return { kind: 'none', hint: 'Set model (or model-url) and text to run the model in this page.' };
     return {
       kind: 'browser',
       modelUrl: folder,
       runner: i.runner ?? RUNNER_URL,
-      text: i.text,
+      text: i.text ?? '',
       targetText: i.targetText,
       explain,
       method,
       backend: i.backend ?? 'auto',
+      ...(explain === 'probe' && layers.length ? { layers } : {}),
     };
   }
   if (i.src) {
@@ -223,6 +222,7 @@ async function runInPage(s: Extract<Source, { kind: 'browser' }>): Promise<unkno
       explain: s.explain,
       method: s.method,
       backend: s.backend,
+      ...(s.layers ? { layers: s.layers } : {}),
     });
   } catch (e) {
     throw toWidgetError(e, 'runner_failed');

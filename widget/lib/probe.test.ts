@@ -58,12 +58,12 @@ describe('explain="probe" source', () => {
     const all = pickSource({ ...base, src: 'https://api.example', model: 'tiny-bert', explain: 'probe' });
     expect(all).not.toHaveProperty('layers');
   });
-  it('needs src and model, and does not run in the page', () => {
+  it('needs a model; with run="browser" it trains in the page', () => {
     expect(pickSource({ ...base, src: 'https://api.example', model: null, explain: 'probe' }).kind).toBe(
       'none',
     );
-    expect(pickSource({ ...base, src: null, model: 'm', explain: 'probe', run: 'browser' }).kind).toBe(
-      'none',
-    );
+    expect(
+      pickSource({ ...base, src: null, model: 'm', explain: 'probe', run: 'browser', layers: '1' }),
+    ).toMatchObject({ kind: 'browser', explain: 'probe', layers: [1] });
   });
 });
