@@ -7,7 +7,9 @@ import { expect, inject, it } from 'vitest';
 const api = inject('apiUrl');
 /**
  * What the wasm heap may reach, leaving a 128 MB isolate 32 MB for JavaScript (the f32 response limit
- * keeps a document's JSON near 10 MB). Measured: 83 MiB with the default of one resident model.
+ * keeps a document's JSON near 10 MB). The heap only grows, and the other worker test files (probes,
+ * saliency, attention on every model) share this isolate, so the figure is their high-water mark too.
+ * Measured: 69 MiB (one resident model, one run at a time in the isolate).
  */
 const HEAP_BUDGET_BYTES = 96 * 1024 * 1024;
 

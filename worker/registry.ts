@@ -4,7 +4,7 @@
  * `MAX_RESIDENT_MODELS` models open (default 1) and releases the least recently used beyond that:
  * with their gradient graphs, five small models held at once took 100 MiB of wasm heap, one at a
  * time 83 MiB, and an isolate has 128 MB in all.
- * Runs on one model are serialised: ORT's single-threaded wasm backend runs one inference at a time anyway.
+ * All model work in the isolate is serialised (see `withModel`).
  */
 import { createSaliencyContext, type SaliencyContext } from '../shared/explain/saliency/index.js';
 import {
@@ -100,11 +100,10 @@ export function lexiconFor(env: Env, id: string): Promise<Record<string, number>
   return p;
 }
 
-/** A model open in this isolate: its forward graphs, its gradient graphs once asked for, its run queue. */
+/** A model open in this isolate: its forward graphs and its gradient graphs once asked for. */
 interface Resident {
   model: Promise<LoadedModel>;
   saliency: () => Promise<SaliencyContext>;
-  queue: Promise<unknown>;
   release: () => Promise<void>;
 }
 
@@ -127,37 +126,44 @@ function open(env: Env, meta: ModelMeta, tokenizer: TextTokenizer): Resident {
       });
       return ctx;
     },
-    queue: Promise.resolve(),
     release: () => factory.releaseAll(),
   };
   r.model.catch(() => resident.delete(meta.id));
   return r;
 }
 
-function evictBeyond(limit: number): void {
+async function evictBeyond(limit: number): Promise<void> {
   while (resident.size > limit) {
     const [id, r] = resident.entries().next().value as [string, Resident];
     resident.delete(id);
-    // After the runs already queued on it; the heap it frees is reused by the next model.
-    r.queue = r.queue.catch(() => undefined).then(r.release);
+    await r.release(); // the heap it frees is reused by the next model (a wasm heap never shrinks)
   }
 }
 
-/** Runs `work` on the loaded model, one run at a time per model. */
-export async function withModel<T>(
+/** One queue for the isolate: ORT's wasm backend is single-threaded, so runs gain nothing from
+ * interleaving, and one model at a time bounds the heap to one model's working set. */
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs `work` on the loaded model, one run at a time in the isolate. */
+export function withModel<T>(
   env: Env,
   id: string,
   work: (m: LoadedModel, saliency: () => Promise<SaliencyContext>) => Promise<T>,
 ): Promise<T> {
-  const meta = await modelMeta(env, id);
-  const tokenizer = await tokenizerFor(env, meta);
-  let r = resident.get(id);
-  if (r) resident.delete(id);
-  else r = open(env, meta, tokenizer);
-  resident.set(id, r);
-  evictBeyond(Math.max(1, Number(env.MAX_RESIDENT_MODELS ?? DEFAULT_RESIDENT) || DEFAULT_RESIDENT));
-  const model = await r.model;
-  const run = r.queue.catch(() => undefined).then(() => work(model, r.saliency));
-  r.queue = run;
+  const limit = Math.max(1, Number(env.MAX_RESIDENT_MODELS ?? DEFAULT_RESIDENT) || DEFAULT_RESIDENT);
+  const job = async () => {
+    const meta = await modelMeta(env, id);
+    const tokenizer = await tokenizerFor(env, meta);
+    let r = resident.get(id);
+    if (r) resident.delete(id);
+    else {
+      await evictBeyond(limit - 1);
+      r = open(env, meta, tokenizer);
+    }
+    resident.set(id, r);
+    return work(await r.model, r.saliency);
+  };
+  const run = queue.catch(() => undefined).then(job);
+  queue = run;
   return run;
 }

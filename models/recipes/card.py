@@ -24,6 +24,15 @@ interpretability methods on a model whose correct explanation is known. It is no
 real-world use.**"""
 
 
+STATUS_S2S = """This checkpoint is far from solving either task: the GPU run that the recipe was
+written for was not available, and a CPU budget of well under an hour gives only a few thousand small
+steps. Greedy outputs are mostly wrong and the cross-attention follows the gold alignment only
+loosely (compare the AERs above with the diagonal reference). It is still a real trained
+encoder-decoder whose exported graphs, tokenizer and numbers are consistent, so it serves the demo
+and the tests of the serving code; do not read its cross-attention as a faithful alignment. Training
+longer (`--seconds`) or on a GPU (`--device cuda --tokens 8192`) is the way to a useful model."""
+
+
 def rows(mid):
     with open(os.path.join(MODELS, mid, 'heldout.jsonl')) as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -293,6 +302,16 @@ def seq2seq():
             ns += len(gold)
         sample[f'{task}_aer'] = 1 - 2 * hit / (na + ns)
         sample[f'{task}_sentences'] = len(rr)
+        # reference point: a monotone "diagonal" attention (target word k of n → source word ⌊k·m/n⌋ of m)
+        hit = na = 0
+        for r in rr:
+            gold = {tuple(x) for x in r['links']}
+            n = max(r['tgt_owner']) + 1
+            m_ = max(r['src_owner']) + 1
+            pred = {(k, k * m_ // n) for k in range(n)}
+            hit += len(pred & gold)
+            na += len(pred)
+        sample[f'{task}_diagonal_aer'] = 1 - 2 * hit / (na + ns)
     doc['sample'] = sample
     brown.write_json(os.path.join(MODELS, mid, 'metrics.json'), doc)
     row = lambda t: (f"| {t} | {m[t + '_test_examples']} | **{m[t + '_exact_match']:.3f}** | "  # noqa: E731
@@ -307,7 +326,7 @@ tags: [attn-heatmap, demo, brown-corpus]
 ---
 # brown-seq2seq
 
-{DEMO}
+{DEMO.replace('trained in minutes', 'trained for ' + fmt_t(tm.get('train', 0)) + ' on a CPU')}
 
 An encoder-decoder Transformer (2 + 2 layers, d 96, 4 heads, FFN 384, learned positions up to 512,
 embeddings shared by encoder, decoder and output; 1.40 M parameters) over the 8,000-token Brown
@@ -347,10 +366,22 @@ accuracy of the output prefix (and exact match).
 The fixed held-out sample `heldout.jsonl` ({sample['translate_sentences']} + {sample['summarize_sentences']} test sentences and a few long texts) gives
 exact match {sample['translate_exact_match']:.3f} / {sample['summarize_exact_match']:.3f} and last-layer AER
 {sample['translate_aer']:.3f} / {sample['summarize_aer']:.3f} (translate / summarize), reproduced by `models/brown.test.ts`
-with onnxruntime (tolerance 0.03 on exact match, 0.02 on AER); int8 and fp32 agree on ≥ 99% of the
-teacher-forced next-token argmaxes.
+with onnxruntime (tolerance 0.03 on exact match, 0.02 on AER). For scale, a monotone diagonal
+attention (target word k of n → source word ⌊k·m/n⌋ of m, no model) scores AER
+{sample['translate_diagonal_aer']:.3f} / {sample['summarize_diagonal_aer']:.3f} on the same sentences. The test also checks
+that onnxruntime's teacher-forced next-token argmaxes equal PyTorch's on ≥ 99% of the target tokens and
+that int8 agrees with fp32 on ≥ 96% of them (≥ 99% where fp32's best logit leads the second by ≥ 0.1).
 
-Training: {tm.get('steps', '?')} steps of ≈{doc['args'].get('tokens', '?')} source tokens, {fmt_t(tm.get('train', 0))}.
+## Training
+
+{tm.get('steps', '?')} AdamW steps (lr 1e-3, betas 0.9/0.98, weight decay 0.01, warm-up 300 steps, cosine decay
+over a fixed wall-clock budget, gradient clipping 1.0) of length-bucketed batches of ≈{doc['args'].get('tokens', '?')}
+padded source tokens, sentences and packed long texts mixed; {fmt_t(tm.get('train', 0))} on **CPU** (Debian's
+PyTorch 1.13 with OpenBLAS, 2 threads at `nice -n 10` on 2 cores shared with other work; data
+preparation {fmt_t(tm.get('data', 0))}). Seed {doc['args'].get('seed', 99)}.
+
+**Status: {'under-trained' if min(m['translate_exact_match'], m['summarize_exact_match']) < 0.5 else 'trained'}.**
+{STATUS_S2S if min(m['translate_exact_match'], m['summarize_exact_match']) < 0.5 else ''}
 
 ## Files
 
@@ -363,10 +394,16 @@ Training: {tm.get('steps', '?')} steps of ≈{doc['args'].get('tokens', '?')} so
 ## Rebuild
 
 ```sh
-nice -n 10 /usr/bin/python3 models/recipes/seq2seq.py --seconds 2700 --tokens 1024
+apt-get install -y python3-torch python3-onnx libopenblas0-openmp
+nice -n 10 /usr/bin/python3 models/recipes/seq2seq.py --train-only --seconds {doc['args'].get('seconds') or 2100:.0f} --tokens {doc['args'].get('tokens', 2048)}
+nice -n 10 /usr/bin/python3 models/recipes/seq2seq.py --export-only --seconds {doc['args'].get('seconds') or 2100:.0f} --tokens {doc['args'].get('tokens', 2048)}
 npx tsx models/recipes/quantize.ts models/brown-seq2seq
 /usr/bin/python3 models/recipes/card.py brown-seq2seq
+npx biome format --write models/brown-seq2seq
 ```
+or `npm run models:train -- brown-seq2seq` (CPU, the same settings; `SEQ2SEQ_SECONDS` sets the budget).
+Training is time-based, so the result depends on the machine's speed. The checkpoint goes to
+`models/recipes/.cache/seq2seq.npz` (every 5 minutes to `seq2seq.npz.partial` while training).
 """
     with open(os.path.join(MODELS, mid, 'README.md'), 'w') as f:
         f.write(card)

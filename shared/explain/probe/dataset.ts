@@ -82,6 +82,9 @@ export async function extractWordFeatures(
  * the model can batch (sorted by length, so little is padding), else one pass each. Batches follow
  * from the lengths alone, so the same sentences always meet the same batch-mates: reproducible.
  */
+/** Padded tokens per batched forward pass. */
+const BATCH_TOKENS = 256;
+
 async function forwardAll(
   model: HiddenStateModel,
   ids: number[][],
@@ -93,8 +96,19 @@ async function forwardAll(
     return;
   }
   const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
-  for (let from = 0; from < order.length; from += batchSize) {
-    const chunk = order.slice(from, from + batchSize);
+  for (let from = 0; from < order.length; ) {
+    // At most `batchSize` sequences and BATCH_TOKENS padded tokens: a language model's logits alone
+    // are tokens × vocabulary floats (32 sentences × 60 tokens × 8k words = 61 MB), and ORT computes
+    // every output whether fetched or not.
+    let to = from + 1;
+    while (
+      to < order.length &&
+      to - from < batchSize &&
+      (to - from + 1) * ids[order[to]].length <= BATCH_TOKENS
+    )
+      to++;
+    const chunk = order.slice(from, to);
+    from = to;
     const states = await model.runBatch(chunk.map((i) => ids[i]));
     chunk.forEach((i, k) => {
       use(i, states[k]);
