@@ -293,3 +293,14 @@ describe('the trained default models in workerd', () => {
     expect(ig.body.saliency[0].checks.completeness_error).toBeLessThan(0.01);
   });
 });
+
+describe('response caching', () => {
+  it('serves a repeated request from the cache with the same document', async () => {
+    const body = { model: 'tiny-bert', text: `cache me ${Date.now()}`, encoding: 'u8' };
+    const first = await post('/v1/attention', body);
+    const again = await post('/v1/attention', body);
+    expect(first.headers.get('x-cache')).toBe('miss');
+    expect(again.headers.get('x-cache')).toBe('hit');
+    expect(again.body).toEqual(first.body);
+  });
+});

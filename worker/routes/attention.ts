@@ -6,6 +6,7 @@ import type { TextTokenizer } from '../../shared/runtime/tokenizer.js';
 import { FLOW_MAX_TOKENS, LIMITS } from '../../shared/schema/limits.js';
 import { AttentionRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
+import { cachedJson } from '../cache.js';
 import { checkTokens, encoderDecoderOnly, inRange } from '../checks.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
@@ -56,6 +57,7 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   checkTokens(tokenizer, req.text, flow ? Math.min(limit, FLOW_MAX_TOKENS) : limit, 'text');
   if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
   if (req.encoding === 'f32') checkF32Size(meta, req, tokenizer);
-  const doc = await withModel(c.env, req.model, (m) => explainAttention(m, req.text, req));
-  return c.json(doc);
+  return cachedJson(c, 'attention', req, () =>
+    withModel(c.env, req.model, (m) => explainAttention(m, req.text, req)),
+  );
 });

@@ -1,7 +1,7 @@
 /**
  * POST /v1/probe: which layer encodes what. Runs the built-in part-of-speech task (with its control
  * task and baseline) or trains on the caller's labelled examples. Results are deterministic for a
- * request, so they are cached by the request's hash.
+ * request, so they are cached (worker/cache.ts).
  */
 import { Hono } from 'hono';
 import { describeModel } from '../../shared/explain/document.js';
@@ -16,6 +16,7 @@ import { SCHEMA_ID } from '../../shared/schema/id.js';
 import { LIMITS } from '../../shared/schema/limits.js';
 import { ProbeRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
+import { cachedJson } from '../cache.js';
 import type { AppEnv, Env } from '../env.js';
 import { ApiError } from '../errors.js';
 import { maxTokens, modelMeta, withModel } from '../registry.js';
@@ -35,14 +36,6 @@ function brownPos(env: Env): Promise<BrownPosData> {
   return posData;
 }
 
-async function cacheKey(req: ProbeRequest): Promise<Request> {
-  const bytes = new TextEncoder().encode(JSON.stringify(req));
-  const hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))]
-    .map((b) => b.toString(16).padStart(2, '0'))
-    .join('');
-  return new Request(`https://cache.attn-heatmap.invalid/v1/probe/${hash}`);
-}
-
 export const probe = new Hono<AppEnv>().post('/', async (c) => {
   const req = await jsonBody(c, ProbeRequest);
   if (req.examples && (req.task || req.layers)) {
@@ -56,14 +49,6 @@ export const probe = new Hono<AppEnv>().post('/', async (c) => {
     throw new ApiError(400, 'invalid_request', 'layer goes with examples; the built-in task takes layers');
   }
   const meta = await modelMeta(c.env, req.model);
-  const cache = (globalThis as { caches?: { default?: Cache } }).caches?.default;
-  const key = await cacheKey(req);
-  const hit = await cache?.match(key);
-  if (hit)
-    return new Response(hit.body, {
-      status: 200,
-      headers: { 'content-type': 'application/json', 'x-cache': 'hit' },
-    });
 
   const opts = {
     probe: req.probe,
@@ -71,33 +56,31 @@ export const probe = new Hono<AppEnv>().post('/', async (c) => {
     seed: req.seed ?? 0,
     now: () => performance.now(),
   };
-  const doc = await withModel(c.env, req.model, async (model): Promise<ExplanationDocument> => {
-    const result = req.examples
-      ? await runProbeOnExamples(
-          model,
-          { examples: req.examples, layer: req.layer },
-          {
-            ...opts,
-            limits: { maxExamples: LIMITS.max_probe_examples, maxTokensPerExample: maxTokens(meta) },
-          },
-        )
-      : await runProbe(
-          model,
-          brownPosTask(await brownPos(c.env), {
-            tagset: req.task === 'pos_fine' ? 'fine' : 'universal',
-            limits: TASK_LIMITS,
-          }),
-          { ...opts, layers: req.layers },
-        );
-    return {
-      schema: SCHEMA_ID,
-      model: describeModel(model),
-      input: { text: '', tokens: [] },
-      probe: result as unknown as Record<string, unknown>,
-    };
-  });
-  const res = c.json(doc);
-  res.headers.set('x-cache', 'miss');
-  if (cache) c.executionCtx.waitUntil(cache.put(key, res.clone()));
-  return res;
+  return cachedJson(c, 'probe', req, () =>
+    withModel(c.env, req.model, async (model): Promise<ExplanationDocument> => {
+      const result = req.examples
+        ? await runProbeOnExamples(
+            model,
+            { examples: req.examples, layer: req.layer },
+            {
+              ...opts,
+              limits: { maxExamples: LIMITS.max_probe_examples, maxTokensPerExample: maxTokens(meta) },
+            },
+          )
+        : await runProbe(
+            model,
+            brownPosTask(await brownPos(c.env), {
+              tagset: req.task === 'pos_fine' ? 'fine' : 'universal',
+              limits: TASK_LIMITS,
+            }),
+            { ...opts, layers: req.layers },
+          );
+      return {
+        schema: SCHEMA_ID,
+        model: describeModel(model),
+        input: { text: '', tokens: [] },
+        probe: result as unknown as Record<string, unknown>,
+      };
+    }),
+  );
 });

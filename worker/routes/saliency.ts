@@ -4,6 +4,7 @@ import { explainSaliency } from '../../shared/explain/saliency-document.js';
 import { LIMITS } from '../../shared/schema/limits.js';
 import { SaliencyRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
+import { cachedJson } from '../cache.js';
 import { checkTokens, encoderDecoderOnly } from '../checks.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
@@ -36,8 +37,9 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
   checkTokens(tokenizer, req.text, limit, 'text');
   if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
   const lexicon = await lexiconFor(c.env, req.model);
-  const doc = await withModel(c.env, req.model, async (m, ctx) =>
-    explainSaliency(m, await ctx(), req.text, req, { lexicon }),
+  return cachedJson(c, 'saliency', req, () =>
+    withModel(c.env, req.model, async (m, ctx) =>
+      explainSaliency(m, await ctx(), req.text, req, { lexicon }),
+    ),
   );
-  return c.json(doc);
 });
