@@ -4,53 +4,12 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { buildTinyBert } from '../../models/tiny/bert.js';
-import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
-import { buildTinyMarian } from '../../models/tiny/marian.js';
+import { bytes, encoderStates, families, paddedFeeds } from '../../test/helpers/tiny-graphs.js';
 import { node, valueInfo } from './builder.js';
 import { AttentionNotExposableError, exposeAttention } from './expose-attention.js';
 import { DataType, encodeModel } from './proto.js';
 
-const families = {
-  bert: buildTinyBert().files,
-  gpt2: buildTinyGpt2().files,
-  marian: buildTinyMarian().files,
-};
-const bytes = (files: Record<string, Uint8Array | string>, path: string) => files[path] as Uint8Array;
 const HEADS = 4;
-const HEAD_DIM = 8;
-
-const i64 = (rows: number[][]) =>
-  new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0].length]);
-const emptyPast = (batch: number) =>
-  new ort.Tensor('float32', new Float32Array(0), [batch, HEADS, 0, HEAD_DIM]);
-
-/** Two sequences, the second padded on the right over its last two positions. */
-const IDS = [
-  [5, 9, 13, 17, 21, 25],
-  [5, 9, 13, 17, 0, 0],
-];
-const MASK = [
-  [1, 1, 1, 1, 1, 1],
-  [1, 1, 1, 1, 0, 0],
-];
-
-function feedsFor(
-  session: ort.InferenceSession,
-  extra: Record<string, ort.Tensor> = {},
-): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const name of session.inputNames) {
-    if (name in extra) feeds[name] = extra[name];
-    else if (name === 'input_ids') feeds[name] = i64(IDS);
-    else if (name === 'attention_mask' || name === 'encoder_attention_mask') feeds[name] = i64(MASK);
-    else if (name === 'token_type_ids') feeds[name] = i64(IDS.map((r) => r.map(() => 0)));
-    else if (name === 'position_ids') feeds[name] = i64(IDS.map((r) => r.map((_, i) => i)));
-    else if (name.startsWith('past_key_values')) feeds[name] = emptyPast(IDS.length);
-    else throw new Error(`test does not feed ${name}`);
-  }
-  return feeds;
-}
 
 interface Case {
   name: string;
@@ -61,12 +20,6 @@ interface Case {
   causal: boolean;
   /** false where the graph has no mask for its self-attention keys (Marian's decoder, as exported by HF) */
   selfMasked: boolean;
-}
-
-async function encoderStates(files: Record<string, Uint8Array | string>, q: string) {
-  const enc = await ort.InferenceSession.create(bytes(files, `onnx/encoder_model${q}.onnx`));
-  const out = await enc.run(feedsFor(enc));
-  return { encoder_hidden_states: out.last_hidden_state };
 }
 
 const cases: Case[] = ['', '_quantized'].flatMap((q) => [
@@ -98,7 +51,7 @@ const cases: Case[] = ['', '_quantized'].flatMap((q) => [
     name: `marian decoder${q}`,
     file: bytes(families.marian, `onnx/decoder_model${q}.onnx`),
     stack: 'decoder',
-    extra: () => encoderStates(families.marian, q),
+    extra: () => encoderStates(q),
     kinds: ['cross', 'self'],
     causal: true,
     selfMasked: false,
@@ -120,8 +73,8 @@ describe.each(cases)('exposeAttention: $name', (c) => {
     const original = await ort.InferenceSession.create(c.file);
     const exposed = await ort.InferenceSession.create(rewritten.bytes);
     const extra = c.extra ? await c.extra() : {};
-    const before = await original.run(feedsFor(original, extra));
-    const after = await exposed.run(feedsFor(exposed, extra));
+    const before = await original.run(paddedFeeds(original, extra));
+    const after = await exposed.run(paddedFeeds(exposed, extra));
     // The rewrite only adds outputs: every original output is bit-identical.
     for (const name of original.outputNames) expect(after[name].data).toEqual(before[name].data);
     for (const a of rewritten.attention) {

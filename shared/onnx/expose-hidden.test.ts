@@ -5,9 +5,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { buildTinyBert } from '../../models/tiny/bert.js';
-import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
-import { buildTinyMarian } from '../../models/tiny/marian.js';
+import { bytes, encoderStates, families, paddedFeeds } from '../../test/helpers/tiny-graphs.js';
 import { node, valueInfo } from './builder.js';
 import { exposeAttention } from './expose-attention.js';
 import {
@@ -20,38 +18,7 @@ import { GraphIndex } from './graph-index.js';
 import { DataType, decodeModel, encodeModel } from './proto.js';
 import { readFloat32 } from './tensor-data.js';
 
-const families = {
-  bert: buildTinyBert().files,
-  gpt2: buildTinyGpt2().files,
-  marian: buildTinyMarian().files,
-};
-const bytes = (files: Record<string, Uint8Array | string>, path: string) => files[path] as Uint8Array;
 const HIDDEN = 32;
-const IDS = [
-  [5, 9, 13, 17, 21, 25],
-  [5, 9, 13, 17, 0, 0],
-];
-const MASK = [
-  [1, 1, 1, 1, 1, 1],
-  [1, 1, 1, 1, 0, 0],
-];
-const i64 = (rows: number[][]) =>
-  new ort.Tensor('int64', BigInt64Array.from(rows.flat().map(BigInt)), [rows.length, rows[0].length]);
-
-function feedsFor(session: ort.InferenceSession, extra: Record<string, ort.Tensor> = {}) {
-  const feeds: Record<string, ort.Tensor> = {};
-  for (const name of session.inputNames) {
-    if (name in extra) feeds[name] = extra[name];
-    else if (name === 'input_ids') feeds[name] = i64(IDS);
-    else if (name === 'attention_mask' || name === 'encoder_attention_mask') feeds[name] = i64(MASK);
-    else if (name === 'token_type_ids') feeds[name] = i64(IDS.map((r) => r.map(() => 0)));
-    else if (name === 'position_ids') feeds[name] = i64(IDS.map((r) => r.map((_, i) => i)));
-    else if (name.startsWith('past_key_values'))
-      feeds[name] = new ort.Tensor('float32', new Float32Array(0), [IDS.length, 4, 0, 8]);
-    else throw new Error(`test does not feed ${name}`);
-  }
-  return feeds;
-}
 
 interface Case {
   name: string;
@@ -62,11 +29,6 @@ interface Case {
   /** the tensors the rule must pick, embeddings first */
   expected: RegExp[];
   extra?: () => Promise<Record<string, ort.Tensor>>;
-}
-
-async function encoderStates(q: string) {
-  const enc = await ort.InferenceSession.create(bytes(families.marian, `onnx/encoder_model${q}.onnx`));
-  return { encoder_hidden_states: (await enc.run(feedsFor(enc))).last_hidden_state };
 }
 
 const cases: Case[] = ['', '_quantized'].flatMap((q) => [
@@ -149,8 +111,8 @@ describe.each(cases)('exposeHidden: $name', (c) => {
     const original = await ort.InferenceSession.create(c.file);
     const exposed = await ort.InferenceSession.create(rewritten.bytes);
     const extra = c.extra ? await c.extra() : {};
-    const before = await original.run(feedsFor(original, extra));
-    const after = await exposed.run(feedsFor(exposed, extra));
+    const before = await original.run(paddedFeeds(original, extra));
+    const after = await exposed.run(paddedFeeds(exposed, extra));
     for (const name of original.outputNames) expect(after[name].data).toEqual(before[name].data);
     for (const h of rewritten.hidden) {
       expect(after[h.output].dims).toEqual([2, 6, HIDDEN]);
@@ -170,7 +132,7 @@ describe('exposeHidden: numbers', () => {
     const file = bytes(families.gpt2, 'onnx/model.onnx');
     const { bytes: out } = exposeHidden(file, { stack: 'decoder' });
     const s = await ort.InferenceSession.create(out);
-    const r = await s.run(feedsFor(s));
+    const r = await s.run(paddedFeeds(s));
     const wte = decodeModel(file).graph!.initializer!.find((t) => t.name === 'transformer.wte.weight')!;
     const [vocab] = wte.dims!.map(Number);
     const w = readFloat32(wte);
