@@ -10,6 +10,8 @@ export interface Env {
   CORS_ORIGINS?: string;
   /** models an isolate keeps open at once (default 1); the least recently used is released beyond it */
   MAX_RESIDENT_MODELS?: string;
+  /** part of the response cache key: bump it when a model's files or the analyses change */
+  CACHE_VERSION?: string;
   /** `on` exposes GET /v1/_diagnostics (wasm heap size), for tests */
   DIAGNOSTICS?: string;
 }

@@ -4,7 +4,10 @@
  * has assembled dist/site.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -42,6 +45,9 @@ async function waitFor(url: string, child: ChildProcess, log: () => string, ms =
 export default async function setup(project: TestProject) {
   const port = await freePort();
   let output = '';
+  // A fresh state folder: the Cache API persists locally, and a previous run's documents must not
+  // answer this run's requests.
+  const state = mkdtempSync(join(tmpdir(), 'attn-heatmap-wrangler-'));
   const child = spawn(
     'npx',
     [
@@ -53,6 +59,8 @@ export default async function setup(project: TestProject) {
       String(port),
       '--var',
       'DIAGNOSTICS:on',
+      '--persist-to',
+      state,
       '--log-level',
       'warn',
     ],
@@ -88,5 +96,6 @@ export default async function setup(project: TestProject) {
     } catch {
       // stopped by SIGINT
     }
+    rmSync(state, { recursive: true, force: true });
   };
 }
