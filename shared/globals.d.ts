@@ -14,3 +14,4 @@ declare const console: {
   warn(...a: unknown[]): void;
   error(...a: unknown[]): void;
 };
+declare const performance: { now(): number };

@@ -33,7 +33,8 @@ export function inRange(
   }
 }
 
-export function checkTokens(tokenizer: TextTokenizer, text: string, limit: number, field: string): void {
+/** The text's token count (special tokens included), refused over `limit`. */
+export function checkTokens(tokenizer: TextTokenizer, text: string, limit: number, field: string): number {
   const n = tokenizer.encode(text).ids.length;
   if (n > limit) {
     throw new ApiError(
@@ -42,4 +43,5 @@ export function checkTokens(tokenizer: TextTokenizer, text: string, limit: numbe
       `${field}: ${n} tokens, over the limit of ${limit} for this request`,
     );
   }
+  return n;
 }

@@ -6,6 +6,7 @@
  * time 83 MiB, and an isolate has 128 MB in all.
  * All model work in the isolate is serialised (see `withModel`).
  */
+import type { BrownPosData } from '../shared/explain/probe/index.js';
 import { createSaliencyContext, type SaliencyContext } from '../shared/explain/saliency/index.js';
 import {
   type LoadedModel,
@@ -80,6 +81,17 @@ export function maxTokens(meta: ModelMeta): number {
 /** The model's tokenizer alone: enough to count tokens before any model work. */
 export function tokenizerFor(env: Env, meta: ModelMeta): Promise<TextTokenizer> {
   return cached(tokenizers, meta.id, () => loadTokenizer(meta, assetReader(env, meta.id)));
+}
+
+const probeData = new Map<string, Promise<BrownPosData>>();
+
+/** The built-in probing task's data (a compact Brown sample in the assets). */
+export function brownPosData(env: Env): Promise<BrownPosData> {
+  return cached(probeData, 'brown-pos', async () => {
+    const res = await env.ASSETS.fetch(new Request('https://assets.local/probe-data/brown-pos.json'));
+    if (!res.ok) throw new Error(`probe data missing from the assets (${res.status})`);
+    return (await res.json()) as BrownPosData;
+  });
 }
 
 const lexicons = new Map<string, Promise<Record<string, number> | undefined>>();

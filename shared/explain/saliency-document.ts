@@ -2,7 +2,7 @@
  * Saliency explanation: one method's score per input token for one target, with the method's own
  * checks (e.g. integrated gradients' completeness), as an explanation document.
  */
-import { forward } from '../runtime/forward.js';
+import { DEFAULT_NEW_TOKENS, forward } from '../runtime/forward.js';
 import type { LoadedModel } from '../runtime/model.js';
 import type { ExplanationDocument } from '../schema/document.js';
 import { SCHEMA_ID } from '../schema/id.js';
@@ -14,9 +14,6 @@ import { type SaliencyContext, saliencyMethod } from './saliency/index.js';
 import { resolveTarget } from './saliency-target.js';
 
 export type SaliencyOptions = Omit<SaliencyRequest, 'model' | 'text'>;
-
-/** Tokens an encoder-decoder model generates when no target_text is given. */
-const DEFAULT_NEW_TOKENS = 20;
 
 /** The request's method parameters, under the core's names. */
 function methodParams(o: SaliencyOptions): Record<string, unknown> {

@@ -23,6 +23,9 @@ export interface ForwardResult {
   logits: OrtTensor;
 }
 
+/** Tokens an encoder-decoder model generates when neither a target nor a length is given. */
+export const DEFAULT_NEW_TOKENS = 20;
+
 export interface ForwardOptions {
   target_text?: string;
   generate?: { max_new_tokens: number };
@@ -75,7 +78,7 @@ export async function forward(
     // Greedy decoding without a cache: each step reruns the (short) prefix, so no past is needed.
     const ids = [start];
     const eos = model.config.eos_token_id;
-    for (let i = 0; i < (opts.generate?.max_new_tokens ?? 20); i++) {
+    for (let i = 0; i < (opts.generate?.max_new_tokens ?? DEFAULT_NEW_TOKENS); i++) {
       const next = argmaxLast((await decode(ids)).out.logits);
       ids.push(next);
       if (next === eos) break;

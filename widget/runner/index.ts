@@ -6,14 +6,13 @@
  *   const doc = await explainInBrowser({ modelUrl: 'https://example.org/models/tiny-bert/', text: 'Hello' });
  */
 import { explainAttention } from '../../shared/explain/attention.js';
-import { describeModel } from '../../shared/explain/document.js';
-import { type BrownPosData, brownPosTask, runProbe } from '../../shared/explain/probe/index.js';
+import type { BrownPosData } from '../../shared/explain/probe/index.js';
+import { explainProbe } from '../../shared/explain/probe-document.js';
 import { createSaliencyContext, type SaliencyContext } from '../../shared/explain/saliency/index.js';
 import { explainSaliency } from '../../shared/explain/saliency-document.js';
 import { type LoadedModel, loadModel, type Precision, readModelMeta } from '../../shared/runtime/model.js';
 import { createSessionFactory } from '../../shared/runtime/session.js';
 import type { ExplanationDocument } from '../../shared/schema/document.js';
-import { SCHEMA_ID } from '../../shared/schema/id.js';
 import type { SaliencyRequest } from '../../shared/schema/requests.js';
 import { type Backend, loadBackend } from './backend.js';
 
@@ -85,17 +84,9 @@ export async function explainInBrowser(
   const { model, backend, saliency } = await open(req);
   if (req.explain === 'probe') {
     const url = req.probeDataUrl ?? new URL('../../probe-data/brown-pos.json', import.meta.url).href;
-    const data = JSON.parse(new TextDecoder().decode(await fetchBytes(url))) as BrownPosData;
-    // The same sample sizes as the worker: the features of every layer stay in memory at once.
-    const task = brownPosTask(data, { limits: { train: 300, dev: 100, test: 200 } });
-    const result = await runProbe(model, task, { layers: req.layers, now: () => performance.now() });
-    return {
-      schema: SCHEMA_ID,
-      model: describeModel(model),
-      input: { text: '', tokens: [] },
-      probe: result as unknown as Record<string, unknown>,
-      metrics: { backend },
-    };
+    const data = async () => JSON.parse(new TextDecoder().decode(await fetchBytes(url))) as BrownPosData;
+    const doc = await explainProbe(model, { layers: req.layers }, data);
+    return { ...doc, metrics: { backend } };
   }
   const doc =
     req.explain === 'saliency'

@@ -11,6 +11,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { Legend } from '../legend.js';
 import { heatBitmap, rgb, sizeCanvas, type Theme } from '../lib/canvas.js';
 import { formatWeight } from '../lib/color.js';
+import { gridStep } from '../lib/keys.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import type { Labels } from '../lib/tokens.js';
 import {
@@ -22,6 +23,7 @@ import {
   visibleRange,
   zoomAt,
 } from '../lib/viewport.js';
+
 import { withTheme } from '../use-theme.js';
 import { canvasMatrixCss } from './view-styles.js';
 import { ZoomBar } from './zoom-bar.js';
@@ -275,25 +277,17 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
     zoom(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.002)), x, y);
   };
   const onKeyDown = (e: KeyboardEvent) => {
-    let { r, c } = { r: ar, c: ac };
     // biome-ignore format: one key per line reads as a table
     switch (e.key) {
-      case 'ArrowUp': r--; break;
-      case 'ArrowDown': r++; break;
-      case 'ArrowLeft': c--; break;
-      case 'ArrowRight': c++; break;
-      case 'PageUp': r -= PAGE; break;
-      case 'PageDown': r += PAGE; break;
-      case 'Home': c = 0; if (e.ctrlKey) r = 0; break;
-      case 'End': c = nc - 1; if (e.ctrlKey) r = nr - 1; break;
       case '+': case '=': e.preventDefault(); zoomAround(1.5); return;
       case '-': case '_': e.preventDefault(); zoomAround(1 / 1.5); return;
       case '0': e.preventDefault(); setView(fitView(nr, nc, plotW, plotH)); return;
-      default: return;
     }
+    const to = gridStep(e, { r: ar, c: ac }, nr, nc, PAGE);
+    if (!to) return;
     e.preventDefault();
-    r = Math.max(0, Math.min(nr - 1, r));
-    c = Math.max(0, Math.min(nc - 1, c));
+    const r = Math.max(0, Math.min(nr - 1, to.r));
+    const c = Math.max(0, Math.min(nc - 1, to.c));
     setActive({ r, c });
     announceCell({ r, c });
     const v = ensureVisible(vp.current, r, c, plotW, plotH);

@@ -9,6 +9,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Legend } from '../legend.js';
 import { formatWeight, mixPercent, scaleT } from '../lib/color.js';
+import { gridStep } from '../lib/keys.js';
 import { memo } from '../lib/memo.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import type { Labels } from '../lib/tokens.js';
@@ -77,22 +78,11 @@ export function MatrixView({ values, labels, max, caption, title, snap }: Props)
   });
 
   const onKeyDown = (e: KeyboardEvent) => {
-    let { r, c } = { r: ar, c: ac };
-    // biome-ignore format: one key per line reads as a table
-    switch (e.key) {
-      case 'ArrowUp': r--; break;
-      case 'ArrowDown': r++; break;
-      case 'ArrowLeft': c--; break;
-      case 'ArrowRight': c++; break;
-      case 'PageUp': r -= PAGE; break;
-      case 'PageDown': r += PAGE; break;
-      case 'Home': c = 0; if (e.ctrlKey) r = 0; break;
-      case 'End': c = nc - 1; if (e.ctrlKey) r = nr - 1; break;
-      default: return;
-    }
+    const to = gridStep(e, { r: ar, c: ac }, nr, nc, PAGE);
+    if (!to) return;
     e.preventDefault();
-    r = Math.max(0, Math.min(nr - 1, r));
-    c = Math.max(0, Math.min(nc - 1, c));
+    const r = Math.max(0, Math.min(nr - 1, to.r));
+    const c = Math.max(0, Math.min(nc - 1, to.c));
     focusAfterRender.current = true;
     setActive({ r, c });
     // Same cell (at an edge): no re-render will refocus, so do it now.

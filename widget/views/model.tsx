@@ -8,6 +8,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'preact/
 import { blockMax, maxOf, paintRamp, type Theme } from '../lib/canvas.js';
 import { entryValues, headMatrix } from '../lib/decode.js';
 import { entryFor, GROUP_LABEL, headIds, isCombined, type View } from '../lib/groups.js';
+import { gridStep } from '../lib/keys.js';
 import { memo } from '../lib/memo.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import type { ExplanationDocument, HeadStat } from '../lib/types.js';
@@ -117,20 +118,11 @@ function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
     requestAnimationFrame(() => box.current?.querySelector<HTMLElement>(`[data-rc="${r},${c}"]`)?.focus());
   };
   const onKeyDown = (e: KeyboardEvent) => {
-    let { r, c } = { r: ar, c: ac };
-    // biome-ignore format: one key per line reads as a table
-    switch (e.key) {
-      case 'ArrowUp': r--; break;
-      case 'ArrowDown': r++; break;
-      case 'ArrowLeft': c--; break;
-      case 'ArrowRight': c++; break;
-      case 'Home': c = 0; if (e.ctrlKey) r = 0; break;
-      case 'End': c = nc - 1; if (e.ctrlKey) r = nr - 1; break;
-      default: return;
-    }
+    const to = gridStep(e, { r: ar, c: ac }, nr, nc);
+    if (!to) return;
     e.preventDefault();
-    r = Math.max(0, Math.min(nr - 1, r));
-    c = Math.max(0, Math.min((grid.rows[r]?.length ?? 1) - 1, c));
+    const r = Math.max(0, Math.min(nr - 1, to.r));
+    const c = Math.max(0, Math.min((grid.rows[r]?.length ?? 1) - 1, to.c));
     focusAt(r, c);
   };
   const posOf = (el: EventTarget | null) => {

@@ -7,6 +7,7 @@
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../lib/canvas.js';
+import { listStep } from '../lib/keys.js';
 import { layerName, layerSummary, pct, probeChart, probeTitle, pts, readProbe } from '../lib/probe.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import type { ExplanationDocument } from '../lib/types.js';
@@ -96,15 +97,8 @@ function ProbeViewInner({ doc, theme, snap }: Props) {
   const slot = n > 1 ? ch.x(1) - ch.x(0) : plot.x1 - plot.x0;
 
   const onKeyDown = (e: KeyboardEvent) => {
-    let i = a;
-    // biome-ignore format: one key per line reads as a table
-    switch (e.key) {
-      case 'ArrowUp': case 'ArrowLeft': i--; break;
-      case 'ArrowDown': case 'ArrowRight': i++; break;
-      case 'Home': i = 0; break;
-      case 'End': i = n - 1; break;
-      default: return;
-    }
+    const i = listStep(e.key, a, n);
+    if (i === null) return;
     e.preventDefault();
     move.current = true;
     setActive(Math.max(0, Math.min(n - 1, i)));

@@ -8,6 +8,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../lib/canvas.js';
 import { mixPercent } from '../lib/color.js';
+import { listStep } from '../lib/keys.js';
 import { methodName } from '../lib/methods.js';
 import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from '../lib/saliency.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
@@ -65,17 +66,10 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
         `${displayToken(toks[i].text)}: ${formatScore(entry.scores[i])}${prev.endsWith('\u00a0') ? '' : '\u00a0'}`,
     );
   const onKeyDown = (e: KeyboardEvent) => {
-    let i = a;
-    // biome-ignore format: one key per line reads as a table
-    switch (e.key) {
-      case 'ArrowLeft': case 'ArrowUp': i--; break;
-      case 'ArrowRight': case 'ArrowDown': i++; break;
-      case 'Home': i = 0; break;
-      case 'End': i = n - 1; break;
-      default: return;
-    }
+    const step = listStep(e.key, a, n);
+    if (step === null) return;
     e.preventDefault();
-    i = Math.max(0, Math.min(n - 1, i));
+    const i = Math.max(0, Math.min(n - 1, step));
     move.current = true;
     setActive(i);
   };

@@ -1,8 +1,8 @@
 /** POST /v1/attention: every layer and head of a model's attention on a text. */
 import { Hono } from 'hono';
 import { explainAttention } from '../../shared/explain/attention.js';
+import { DEFAULT_NEW_TOKENS } from '../../shared/runtime/forward.js';
 import type { ModelMeta } from '../../shared/runtime/model.js';
-import type { TextTokenizer } from '../../shared/runtime/tokenizer.js';
 import { FLOW_MAX_TOKENS, LIMITS } from '../../shared/schema/limits.js';
 import { AttentionRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
@@ -13,13 +13,10 @@ import { ApiError } from '../errors.js';
 import { maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
 
 /** Weights the f32 response would hold, from the token counts alone (generation: its upper bound). */
-function checkF32Size(meta: ModelMeta, req: AttentionRequest, tokenizer: TextTokenizer): void {
+function checkF32Size(meta: ModelMeta, req: AttentionRequest, n: number, targetTokens?: number): void {
   const { family, layers, heads, encoderLayers } = meta.shape;
-  const n = tokenizer.encode(req.text).ids.length;
-  const out =
-    req.target_text !== undefined
-      ? tokenizer.encode(req.target_text, false).ids.length + 1
-      : (req.generate?.max_new_tokens ?? 20) + 1;
+  // decoder rows: the start token and the target, or at most the generated tokens
+  const out = (targetTokens ?? req.generate?.max_new_tokens ?? DEFAULT_NEW_TOKENS) + 1;
   const pick = (count: number) => (req.layers ? req.layers.filter((l) => l < count).length : count);
   const h = req.aggregate !== 'none' ? 1 : (req.heads?.length ?? heads);
   const weights =
@@ -54,9 +51,13 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const limit = maxTokens(meta);
   const tokenizer = await tokenizerFor(c.env, meta);
   const flow = req.analyses?.includes('flow');
-  checkTokens(tokenizer, req.text, flow ? Math.min(limit, FLOW_MAX_TOKENS) : limit, 'text');
+  const n = checkTokens(tokenizer, req.text, flow ? Math.min(limit, FLOW_MAX_TOKENS) : limit, 'text');
   if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
-  if (req.encoding === 'f32') checkF32Size(meta, req, tokenizer);
+  if (req.encoding === 'f32') {
+    const target =
+      req.target_text !== undefined ? tokenizer.encode(req.target_text, false).ids.length : undefined;
+    checkF32Size(meta, req, n, target);
+  }
   return cachedJson(c, 'attention', req, () =>
     withModel(c.env, req.model, (m) => explainAttention(m, req.text, req)),
   );
