@@ -188,12 +188,11 @@ describe('brown-gpt', () => {
     expect(int8.graphs.model!.attention).toHaveLength(4);
     const q = await score(int8);
     expect(q.sentence / fp.sentence - 1).toBeLessThanOrEqual(INT8_PPL_REL_TOL);
-    // Next-token argmax over 8,000 words: int8 noise flips near-ties (measured 97.1% agreement over all
-    // 10,107 positions); where fp32's best logit leads the second by ≥ 0.1 (90% of positions) they
-    // agree on ≥ 99% (measured 99.55%).
+    // Next-token argmax over 8,000 words, weight-only int8 (see the card): measured 99.02% of all
+    // 10,107 positions, 100% where fp32's best logit leads the second by ≥ 0.1.
     const all = fp.argmaxes.map((_, i) => i);
     const agree = (idx: number[]) => idx.filter((i) => fp.argmaxes[i] === q.argmaxes[i]).length / idx.length;
-    expect(agree(all)).toBeGreaterThanOrEqual(0.96);
+    expect(agree(all)).toBeGreaterThanOrEqual(0.99);
     expect(agree(all.filter((i) => fp.gaps[i] >= 0.1))).toBeGreaterThanOrEqual(0.99);
   });
 

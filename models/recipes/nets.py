@@ -178,12 +178,12 @@ class EncLayer(nn.Module):
 
 
 class Seq2Seq(nn.Module):
-    def __init__(self, vocab, d=96, enc_layers=2, dec_layers=2, heads=4, ff=384, max_pos=512):
+    def __init__(self, vocab, d=96, enc_layers=2, dec_layers=2, heads=4, ff=384, max_pos=512, drop=0.1):
         super().__init__()
         self.emb = nn.Embedding(vocab, d)
         self.enc_pos, self.dec_pos = nn.Embedding(max_pos, d), nn.Embedding(max_pos, d)
-        self.enc = nn.ModuleList(EncLayer(d, heads, ff) for _ in range(enc_layers))
-        self.dec = nn.ModuleList(DecoderLayer(d, heads, ff) for _ in range(dec_layers))
+        self.enc = nn.ModuleList(EncLayer(d, heads, ff, drop) for _ in range(enc_layers))
+        self.dec = nn.ModuleList(DecoderLayer(d, heads, ff, drop) for _ in range(dec_layers))
         self.enc_ln, self.dec_ln = nn.LayerNorm(d), nn.LayerNorm(d)
         self.final_bias = nn.Parameter(torch.zeros(vocab))
         self.apply(init)

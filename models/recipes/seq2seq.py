@@ -278,8 +278,8 @@ def aer(model, exs, device='cpu', batch=32):
     return [1 - 2 * hit[i] / max(1, na[i] + ns) for i in range(L)]
 
 
-def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None):
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01, betas=(0.9, 0.98))
+def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None, peak=1e-3):
+    opt = torch.optim.AdamW(model.parameters(), lr=peak, weight_decay=0.01, betas=(0.9, 0.98))
     bs = batches(exs, tokens, rng)
     t0, step, bi = time.time(), 0, 0
     last_save = t0
@@ -292,7 +292,7 @@ def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None):
         chunk = [exs[i] for i in bs[bi]]
         bi += 1
         src, mask, dec_in, tgt = batch_tensors(chunk, device)
-        lr = 1e-3 * min(1, (step + 1) / 300) * 0.5 * (1 + math.cos(math.pi * min(1, frac)))
+        lr = peak * min(1, (step + 1) / 300) * 0.5 * (1 + math.cos(math.pi * min(1, frac)))
         for g in opt.param_groups:
             g['lr'] = lr
         logits, _ = model.decode(dec_in, model.encode(src, mask), mask)
@@ -345,6 +345,10 @@ def main():
     ap.add_argument('--out', default=None, help='model folder to write (default models/brown-seq2seq)')
     ap.add_argument('--seed', type=int, default=99)
     ap.add_argument('--device', default='cpu')
+    ap.add_argument('--lr', type=float, default=1e-3, help='peak learning rate')
+    ap.add_argument('--dropout', type=float, default=0.1)
+    ap.add_argument('--max-src', type=int, default=MAXLEN, help='train only on sources up to this many tokens (a curriculum phase)')
+    ap.add_argument('--resume', default=None, help='start from this checkpoint (a new warm-up and cosine schedule)')
     ap.add_argument('--train-only', action='store_true')
     ap.add_argument('--export-only', action='store_true')
     ap.add_argument('--ckpt', default=os.path.join(brown.ROOT, 'models', 'recipes', '.cache', 'seq2seq.npz'))
@@ -359,19 +363,27 @@ def main():
     t = time.time()
     docs, wp = brown.prepared()
     pc = Pieces(wp)
-    model = Seq2Seq(len(wp.vocab))
+    model = Seq2Seq(len(wp.vocab), drop=a.dropout)
     log(f'params {sum(p.numel() for p in model.parameters())}')
     if a.export_only:
         brown.load_npz(model, a.ckpt)
         timings.update(brown.load_timings(a.ckpt))
     else:
         tr = examples(docs, pc, 'train', long_frac=1.0, rng=random.Random(a.seed + 1))
+        tr = [e for e in tr if len(e['src']) <= a.max_src]
         timings['data'] = time.time() - t
         log(f'train examples {len(tr)} (long {sum(1 for e in tr if e.get("long"))})')
+        if a.resume:
+            brown.load_npz(model, a.resume)
+            timings['phases'] = brown.load_timings(a.resume).get('phases') or [brown.load_timings(a.resume)]
         model.to(a.device)
         t = time.time()
-        timings['steps'] = train(model, tr, rng, log, a.device, a.tokens, a.seconds, a.steps, a.ckpt)
-        timings['train'] = time.time() - t
+        steps = train(model, tr, rng, log, a.device, a.tokens, a.seconds, a.steps, a.ckpt, a.lr)
+        phase = {'steps': steps, 'train': time.time() - t, 'lr': a.lr, 'dropout': a.dropout, 'tokens': a.tokens,
+                 'max_src': a.max_src}
+        timings['phases'] = timings.get('phases', []) + [phase]
+        timings['steps'] = sum(p['steps'] for p in timings['phases'])
+        timings['train'] = sum(p['train'] for p in timings['phases'])
         model.cpu()
         brown.save_npz(model, a.ckpt, timings)
         if a.train_only:

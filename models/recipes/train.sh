@@ -25,7 +25,8 @@ for m in "${models[@]}"; do
       nice -n 10 "$PY" models/recipes/seq2seq.py --device "$DEV" --seconds "${SEQ2SEQ_SECONDS:-2100}" --tokens $tok ;;
     *) echo "unknown model $m" >&2; exit 2 ;;
   esac
-  npx tsx models/recipes/quantize.ts "models/$m"
+  q=(); [ "$m" = brown-gpt ] && q=(--per-column --weight-only)   # see brown-gpt's card
+  npx tsx models/recipes/quantize.ts "models/$m" "${q[@]}"
   "$PY" models/recipes/card.py "$m"
   npx biome format --write "models/$m"   # the project lints JSON and Markdown too
 done

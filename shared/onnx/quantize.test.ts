@@ -1,6 +1,7 @@
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LEAN_SESSION_OPTIONS } from '../runtime/session.js';
 import { Rng } from '../util/random.js';
 import { makeModel, node, tensorF32, tensorI64, valueInfo } from './builder.js';
 import { DataType, encodeModel, type ModelProto, type NodeProto, onnx } from './proto.js';
@@ -49,8 +50,8 @@ function feeds(ort: Ort) {
   };
 }
 
-async function run(ort: Ort, model: ModelProto) {
-  const s = await ort.InferenceSession.create(encodeModel(model));
+async function run(ort: Ort, model: ModelProto, options: ortNode.InferenceSession.SessionOptions = {}) {
+  const s = await ort.InferenceSession.create(encodeModel(model), options);
   const out = await s.run(feeds(ort));
   return { y: out.y.data as Float32Array, rows: out.rows.data as Float32Array };
 }
@@ -121,6 +122,8 @@ describe('quantizeDynamic', () => {
     ['uint8 per-column', { perColumn: true }],
     ['int8 per-tensor', { weightType: 'int8' }],
     ['int8 per-column', { weightType: 'int8', perColumn: true }],
+    ['weight-only uint8 per-tensor', { mode: 'weights' }],
+    ['weight-only uint8 per-column', { mode: 'weights', perColumn: true }],
   ];
   for (const [label, opts] of variants) {
     it(`${label}: output within 0.02 of float in onnxruntime-node and -web`, async () => {
@@ -135,6 +138,48 @@ describe('quantizeDynamic', () => {
       }
     });
   }
+
+  it('weight-only mode: int8 weights dequantized in the graph, float MatMuls, nothing else changed', async () => {
+    const float = smallGraph();
+    const q = quantizeDynamic(float, { mode: 'weights', perColumn: true });
+    const g = q.graph!;
+    expect(g.node!.some((n) => n.opType === 'MatMulInteger' || n.opType === 'DynamicQuantizeLinear')).toBe(
+      false,
+    );
+    const dq = g.node!.filter((n) => n.opType === 'DequantizeLinear');
+    expect(dq.map((n) => n.input![0]).sort()).toEqual(['W1_quantized', 'W2_quantized', 'W3_quantized']);
+    expect(dq[0].attribute?.find((a) => a.name === 'axis')?.i).toBe(1);
+    const fc2 = g.node!.find((n) => n.name === '/fc2/MatMul')!;
+    expect([fc2.opType, ...fc2.input!, ...fc2.output!]).toEqual(['MatMul', 'r', 'W2_dequantized', 'a']);
+    expect(g.initializer!.some((t) => t.name === 'W2')).toBe(false);
+    // It computes x·dequantize(W) exactly: compare with the float graph given those weights (W1 is
+    // also read by the Gather, which keeps the float rows, so fc1 reads a dequantized copy).
+    const surrogate = smallGraph();
+    const sg = surrogate.graph!;
+    const dequantized = (w: string) => {
+      const t = g.initializer!.find((u) => u.name === `${w}_quantized`)!;
+      const scales = readFloat32(g.initializer!.find((u) => u.name === `${w}_scale`)!);
+      const [k, n] = t.dims!.map(Number);
+      return tensorF32(
+        w,
+        [k, n],
+        Array.from(t.rawData!, (v, i) => (v - 128) * scales[i % n]),
+      );
+    };
+    sg.initializer = [
+      ...sg.initializer!.filter((t) => t.name !== 'W2' && t.name !== 'W3'),
+      dequantized('W2'),
+      dequantized('W3'),
+    ];
+    sg.initializer.push({ ...dequantized('W1'), name: 'W1_dq' });
+    sg.node!.find((n) => n.name === '/fc1/MatMul')!.input = ['x', 'W1_dq'];
+    const ref = await run(ortNode, surrogate);
+    // The project's sessions keep DequantizeLinear → MatMul as written (by default onnxruntime fuses
+    // the pair into a MatMul that quantizes the activations as well: 3e-3 off here).
+    const out = await run(ortNode, q, LEAN_SESSION_OPTIONS);
+    expect(maxDiff(out.y, ref.y)).toBeLessThan(1e-6);
+    expect(maxDiff(out.rows, ref.rows)).toBe(0);
+  });
 
   it('respects exclude and minElements', () => {
     const q = quantizeDynamic(smallGraph(), { exclude: ['/fc1/MatMul'], minElements: 200 });

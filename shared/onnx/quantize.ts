@@ -1,5 +1,7 @@
 /**
- * Dynamic int8 quantization in the pattern of the `model_quantized.onnx` files that transformers.js
+ * Int8 quantization of the MatMul weights, in one of two modes.
+ *
+ * 'dynamic' (default): dynamic int8 quantization in the pattern of the `model_quantized.onnx` files that transformers.js
  * loads (onnxruntime's `quantize_dynamic`, QOperator format): every MatMul whose second input is a
  * 2-D float initializer W becomes
  *
@@ -8,6 +10,14 @@
  *
  * Everything else (Gather of embeddings, Softmax, graph inputs and outputs) is left as it is, so the
  * attention probabilities and the embedding lookup stay float and keep their names.
+ *
+ * 'weights' (weight-only, W8A32): every such W is stored as int8 and dequantized in the graph,
+ *
+ *   MatMul(A, DequantizeLinear(W_q, W_scale, W_zp)) → original output name
+ *
+ * so activations stay float. Files are as small as in 'dynamic' mode and the model is exactly its
+ * dequantized surrogate; it trades MatMulInteger's speed for accuracy where per-tensor activation
+ * scales flip too many decisions (a language model's near-tied next tokens, say).
  *
  * Weights default to uint8 with zero point 128 (symmetric range): the u8·u8 MatMulInteger kernel is
  * present in every onnxruntime build, including onnxruntime-web's wasm, and on x86 it avoids the u8·s8
@@ -25,6 +35,8 @@ import {
 import { readFloat32, tensorDims } from './tensor-data.js';
 
 export interface QuantizeOptions {
+  /** 'dynamic' (int8 activations too, MatMulInteger; default) or 'weights' (weight-only, float MatMul). */
+  mode?: 'dynamic' | 'weights';
   /** Weight storage: 'uint8' (zero point 128, default) or 'int8' (zero point 0). Both are symmetric. */
   weightType?: 'uint8' | 'int8';
   /** One scale per output column instead of one per tensor (better accuracy, N more floats per weight). */
@@ -121,6 +133,15 @@ export function quantizeDynamic(model: ModelProto, opts: QuantizeOptions = {}): 
     if (!qw) {
       qw = quantizeWeight(inits.get(wName)!, opts);
       weights.set(wName, qw);
+      if (opts.mode === 'weights') {
+        const axis = opts.perColumn ? { axis: 1 } : {};
+        const dq = [qw.q.name!, qw.scale.name!, qw.zeroPoint.name!];
+        nodes.push(node('DequantizeLinear', dq, [`${wName}_dequantized`], axis, `${wName}_DequantizeLinear`));
+      }
+    }
+    if (opts.mode === 'weights') {
+      nodes.push(node('MatMul', [a, `${wName}_dequantized`], [y], {}, name));
+      continue;
     }
     // One DynamicQuantizeLinear per activation, shared by all MatMuls reading it (e.g. Q, K and V):
     // it sits just before the first of them, where `a` is already computed.

@@ -35,7 +35,9 @@ export const LEAN_SESSION_OPTIONS: InferenceSession.SessionOptions = {
   enableCpuMemArena: false,
   enableMemPattern: false,
   graphOptimizationLevel: 'all',
-  extra: { session: { disable_prepacking: '1' } },
+  // disable_quant_qdq: weight-only int8 models (DequantizeLinear → MatMul) run as written; otherwise
+  // onnxruntime fuses them into MatMuls that quantize the activations too, and flips more decisions.
+  extra: { session: { disable_prepacking: '1', disable_quant_qdq: '1' } },
 };
 
 export function createSessionFactory(
