@@ -5,8 +5,10 @@
  *
  * `explain="saliency"` asks for token saliency (`method`, default integrated gradients) instead of
  * attention; `explain="probe"` asks `POST /v1/probe` for the built-in part-of-speech probe of `model`
- * (no text; `layers="0 2 4"` limits the hidden-state layers, all by default), API only. `run="browser"` runs the model in the page: the runner (the core plus onnxruntime-web,
- * WebGPU or WASM) is a separate file beside the widget, imported only by pages that use it.
+ * (no text; `layers="0 2 4"` limits the hidden-state layers, all by default; `task="pos_fine"` probes
+ * the fine Brown tags instead of the 12 universal ones). `run="browser"` runs the model in the page:
+ * the runner (the core plus onnxruntime-web, WebGPU or WASM) is a separate file beside the widget,
+ * imported only by pages that use it.
  */
 import { toWidgetError, WidgetError } from './lib/errors.js';
 import type { ExplanationDocument } from './lib/types.js';
@@ -25,6 +27,8 @@ export type Source =
       analyses?: string[];
       /** probe: hidden-state layers (attribute `layers="0 1"`); numbers, or the API refuses what is not one */
       layers?: (number | string)[];
+      /** probe: the built-in task (attribute `task`, `pos` or `pos_fine`); the API refuses others */
+      task?: string;
       explain: Explain;
       method: string;
     }
@@ -39,6 +43,8 @@ export type Source =
       backend: string;
       /** probe: hidden-state layers */
       layers?: (number | string)[];
+      /** probe: the built-in task */
+      task?: string;
     }
   | { kind: 'inline'; json: string }
   | { kind: 'wait' }
@@ -63,6 +69,8 @@ export interface SourceInput {
   analyses?: string | null;
   /** space-separated hidden-state layers for `explain="probe"` */
   layers?: string | null;
+  /** the built-in probe task for `explain="probe"`: `pos` (default) or `pos_fine` */
+  task?: string | null;
   /** `attention` (default), `saliency` or `probe` */
   explain?: string | null;
   /** the saliency method to ask for */
@@ -92,7 +100,13 @@ export function pickSource(i: SourceInput): Source {
   if (explain === 'probe' && i.src && i.run !== 'browser') {
     if (!i.model) return { kind: 'none', hint: 'Set the model attribute to probe it.' };
     const base = { kind: 'api', src: i.src, model: i.model, text: '', targetText: null } as const;
-    return { ...base, ...(layers.length ? { layers } : {}), explain, method };
+    return {
+      ...base,
+      ...(layers.length ? { layers } : {}),
+      ...(i.task ? { task: i.task } : {}),
+      explain,
+      method,
+    };
   }
   if (i.run === 'browser') {
     const folder = i.modelUrl ?? (i.model ? `${(i.src ?? '').replace(/\/+$/, '')}/models/${i.model}/` : null);
@@ -108,6 +122,7 @@ export function pickSource(i: SourceInput): Source {
       method,
       backend: i.backend ?? 'auto',
       ...(explain === 'probe' && layers.length ? { layers } : {}),
+      ...(explain === 'probe' && i.task ? { task: i.task } : {}),
     };
   }
   if (i.src) {
@@ -149,7 +164,7 @@ export async function loadSource(s: Source, signal: AbortSignal): Promise<Explan
     case 'api': {
       const body: Record<string, unknown> =
         s.explain === 'probe'
-          ? { model: s.model, ...(s.layers ? { layers: s.layers } : {}) }
+          ? { model: s.model, ...(s.layers ? { layers: s.layers } : {}), ...(s.task ? { task: s.task } : {}) }
           : s.explain === 'saliency'
             ? { model: s.model, text: s.text, method: s.method }
             : { model: s.model, text: s.text, encoding: 'u8' };
@@ -223,6 +238,7 @@ async function runInPage(s: Extract<Source, { kind: 'browser' }>): Promise<unkno
       method: s.method,
       backend: s.backend,
       ...(s.layers ? { layers: s.layers } : {}),
+      ...(s.task ? { task: s.task } : {}),
     });
   } catch (e) {
     throw toWidgetError(e, 'runner_failed');

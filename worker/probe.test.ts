@@ -38,6 +38,13 @@ describe('POST /v1/probe', () => {
     expect(numbers(again.body.probe.layers)).toEqual(numbers(first.body.probe.layers));
   });
 
+  it('task pos_fine probes the fine Brown tags', async () => {
+    const { status, body } = await post({ model: 'brown-gpt', task: 'pos_fine', layers: [2] });
+    expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
+    expect(body.probe.labels.length).toBeGreaterThan(12); // the universal tagset has 12
+    expect(body.probe.labels.map((l: string) => l.toLowerCase())).toContain('nns');
+  });
+
   it('trains on caller examples', async () => {
     const examples = Array.from({ length: 12 }, (_, i) => ({
       text: i % 2 ? 'the cat sat' : 'a dog ran',

@@ -57,6 +57,14 @@ describe('explain="probe" source', () => {
     expect(s).toMatchObject({ kind: 'api', explain: 'probe', model: 'tiny-bert', layers: [0, 1] });
     const all = pickSource({ ...base, src: 'https://api.example', model: 'tiny-bert', explain: 'probe' });
     expect(all).not.toHaveProperty('layers');
+    expect(all).not.toHaveProperty('task');
+  });
+  it('passes the task attribute on (pos_fine: the Brown tags), to the API and to the page runner', () => {
+    const q = { ...base, src: 'https://api.example', model: 'brown-gpt', explain: 'probe', task: 'pos_fine' };
+    expect(pickSource(q)).toMatchObject({ kind: 'api', task: 'pos_fine' });
+    expect(pickSource({ ...q, run: 'browser' })).toMatchObject({ kind: 'browser', task: 'pos_fine' });
+    // not a probe: the attribute means nothing
+    expect(pickSource({ ...q, explain: 'attention', text: 'x' })).not.toHaveProperty('task');
   });
   it('needs a model; with run="browser" it trains in the page', () => {
     expect(pickSource({ ...base, src: 'https://api.example', model: null, explain: 'probe' }).kind).toBe(

@@ -30,6 +30,8 @@ export interface BrowserRequest {
   explain?: 'attention' | 'saliency' | 'probe';
   /** probe: hidden-state layers (default all) */
   layers?: number[];
+  /** probe: the built-in task, `pos` (12 universal tags, default) or `pos_fine` (the Brown tags) */
+  task?: 'pos' | 'pos_fine';
   /** probe: the task data (default: the site's /probe-data/brown-pos.json, beside the widget's folder) */
   probeDataUrl?: string;
   /** saliency: the method (default integrated_gradients) */
@@ -85,7 +87,7 @@ export async function explainInBrowser(
   if (req.explain === 'probe') {
     const url = req.probeDataUrl ?? new URL('../../probe-data/brown-pos.json', import.meta.url).href;
     const data = async () => JSON.parse(new TextDecoder().decode(await fetchBytes(url))) as BrownPosData;
-    const doc = await explainProbe(model, { layers: req.layers }, data);
+    const doc = await explainProbe(model, { layers: req.layers, task: req.task }, data);
     return { ...doc, metrics: { backend } };
   }
   const doc =
