@@ -185,7 +185,7 @@ describe('probe from the API (explain="probe")', () => {
 });
 
 describe('demo page (site/index.html) on the API origin', () => {
-  it('lists the models, draws brown-sentiment, and switches to tiny-marian with a target text', async () => {
+  it('lists the models, draws brown-sentiment, and switches to brown-seq2seq with a summary example', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, errors } = await browser.open('', {
         base: apiUrl,
@@ -200,17 +200,22 @@ describe('demo page (site/index.html) on the API origin', () => {
         .poll(() =>
           page.locator('#model option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)),
         )
-        .toEqual(expect.arrayContaining(['brown-sentiment', 'brown-gpt', 'tiny-marian']));
+        .toEqual(expect.arrayContaining(['brown-sentiment', 'brown-gpt', 'brown-seq2seq']));
       await snap(page, `site-brown-sentiment-${scheme}`, null);
       // The embed snippet is whole (an end tag in the page's inline script would cut the script short).
       expect(await page.locator('#snippet').textContent()).toMatch(
         /<\/script>\n<attn-heatmap src="[^"]+" model="brown-sentiment"/,
       );
 
-      await page.selectOption('#model', 'tiny-marian');
+      await page.selectOption('#model', 'brown-seq2seq');
       await expect.poll(() => page.locator('#target-field').isVisible()).toBe(true);
-      await page.getByRole('button', { name: /la maison est petite/ }).click();
-      await expect.poll(() => page.locator('#viz').getAttribute('target-text')).toBe('la maison est petite.');
+      await page.getByRole('button', { name: /new jacketed slug magnum corrected/ }).click();
+      await expect
+        .poll(() => page.locator('#viz').getAttribute('text'))
+        .toBe('summarize: The new , jacketed slug in Magnum corrected this .');
+      await expect
+        .poll(() => page.locator('#viz').getAttribute('target-text'))
+        .toBe('new jacketed slug magnum corrected');
       await page.waitForFunction(
         () => document.querySelector('#viz')?.getAttribute('group') === 'cross',
         null,
@@ -227,7 +232,7 @@ describe('demo page (site/index.html) on the API origin', () => {
         'decoder-rollout',
       ]);
       expect(g.rows.length).toBeGreaterThan(2);
-      await snap(page, `site-tiny-marian-${scheme}`, null);
+      await snap(page, `site-brown-seq2seq-${scheme}`, null);
       expect(errors).toEqual([]);
       await page.close();
     }

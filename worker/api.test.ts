@@ -2,6 +2,7 @@
  * The API inside workerd (wrangler dev, started by test/setup/wrangler.ts): happy paths for each
  * family, and bad input answered with the right 4xx, never a 5xx.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
 import { ExplanationDocument } from '../shared/schema/document.js';
 
@@ -291,6 +292,41 @@ describe('the trained default models in workerd', () => {
     });
     expect(ig.status).toBe(200);
     expect(ig.body.saliency[0].checks.completeness_error).toBeLessThan(0.01);
+  });
+});
+
+describe('the trained encoder-decoder in workerd', () => {
+  // A held-out Brown text of ~430 source tokens and its gold translation (models/brown-seq2seq/heldout.jsonl).
+  const long = readFileSync('models/brown-seq2seq/heldout.jsonl', 'utf8')
+    .trim()
+    .split('\n')
+    .map(
+      (l) =>
+        JSON.parse(l) as { task: string; kind: string; text: string; target: string; input_ids: number[] },
+    )
+    .find((r) => r.task === 'translate' && r.kind === 'long')!;
+
+  it('brown-seq2seq serves cross-attention for a long translation, rows stochastic', async () => {
+    const { status, body } = await post('/v1/attention', {
+      model: 'brown-seq2seq',
+      text: long.text,
+      target_text: long.target,
+      layers: [1],
+      heads: [0], // f32 at ~430 tokens: one head keeps the response under the 1,000,000-weight limit
+      encoding: 'f32',
+    });
+    expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
+    const doc = ExplanationDocument.parse(body);
+    expect(doc.input.tokens).toHaveLength(long.input_ids.length);
+    expect(long.input_ids.length).toBeGreaterThan(400);
+    const cross = doc.attention!.find((e) => e.kind === 'cross')!;
+    expect([cross.layer, cross.cols, cross.rows]).toEqual([
+      1,
+      long.input_ids.length,
+      doc.output!.tokens!.length,
+    ]);
+    for (const head of cross.data as number[][][])
+      for (const row of head) expect(Math.abs(row.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-4);
   });
 });
 

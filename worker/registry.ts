@@ -24,7 +24,7 @@ import type { Env } from './env.js';
 import { ApiError } from './errors.js';
 import { sessionFactory } from './ort.js';
 
-const DEFAULT_MODELS = 'brown-sentiment,brown-gpt,tiny-bert,tiny-gpt2,tiny-marian';
+const DEFAULT_MODELS = 'brown-sentiment,brown-gpt,brown-seq2seq,tiny-bert,tiny-gpt2,tiny-marian';
 /** Activations one batched gradient run may take: a share of the isolate's 128 MB. */
 const SALIENCY_BATCH_BYTES = 24 * 2 ** 20;
 const DEFAULT_RESIDENT = 1;
