@@ -28,8 +28,8 @@ import {
 } from '../shared/runtime/session.js';
 import { Rng } from '../shared/util/random.js';
 import { machineLine } from './lib/machine.js';
-import { int, markdownTable, ms, ratio } from './lib/table.js';
-import { interleaved } from './lib/timing.js';
+import { int, markdownTable, ratio, rightAligned, timingCells } from './lib/table.js';
+import { interleaved, type PairedTiming } from './lib/timing.js';
 
 ort.env.wasm.numThreads = 1;
 const webOrt = ort as unknown as OrtModule;
@@ -120,9 +120,8 @@ interface Row {
   graph: string;
   precision: Precision;
   tokens: number;
-  original: number;
-  exposed: number;
-  ratio: number;
+  /** A: the original graph, B: the graph with its attention exposed */
+  time: PairedTiming;
   docTokens?: number;
   bytesF32?: number;
   bytesU8?: number;
@@ -171,15 +170,7 @@ async function timeFamily(family: Family, files: ModelFiles['files'], precision:
         () => s.exposed.run(feedsExposed),
         { budgetMs: BUDGET_MS },
       );
-      rows.push({
-        family: family.id,
-        graph: g.name,
-        precision,
-        tokens: n,
-        original: t.a,
-        exposed: t.b,
-        ratio: t.ratio,
-      });
+      rows.push({ family: family.id, graph: g.name, precision, tokens: n, time: t });
     }
   }
   for (const s of sessions.values()) await Promise.all([s.original.release(), s.exposed.release()]);
@@ -236,13 +227,15 @@ console.log(
       'family',
       'graph',
       'weights',
-      { title: 'tokens', align: 'right' },
-      { title: 'forward ms original', align: 'right' },
-      { title: 'forward ms exposed', align: 'right' },
-      { title: 'exposed ÷ original', align: 'right' },
-      { title: 'doc bytes f32', align: 'right' },
-      { title: 'doc bytes u8', align: 'right' },
-      { title: 'u8 ÷ f32', align: 'right' },
+      ...rightAligned(
+        'tokens',
+        'forward ms original',
+        'forward ms exposed',
+        'exposed ÷ original',
+        'doc bytes f32',
+        'doc bytes u8',
+        'u8 ÷ f32',
+      ),
     ],
     rows.map((r) => [
       r.family,
@@ -251,9 +244,7 @@ console.log(
       r.docTokens === undefined || r.docTokens === r.tokens
         ? String(r.tokens)
         : `${r.tokens} (doc ${r.docTokens})`,
-      ms(r.original),
-      ms(r.exposed),
-      ratio(r.ratio),
+      ...timingCells(r.time),
       int(r.bytesF32 ?? Number.NaN),
       int(r.bytesU8 ?? Number.NaN),
       ratio((r.bytesU8 ?? Number.NaN) / (r.bytesF32 ?? Number.NaN), 3),

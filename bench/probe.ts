@@ -29,7 +29,7 @@ import {
 import { type LoadedModel, loadModel, readModelMeta } from '../shared/runtime/model.js';
 import { createSessionFactory, type OrtModule } from '../shared/runtime/session.js';
 import { machineLine } from './lib/machine.js';
-import { int, markdownTable, ms } from './lib/table.js';
+import { int, markdownTable, ms, rightAligned } from './lib/table.js';
 
 ort.env.wasm.numThreads = 1;
 const factory = createSessionFactory(ort as unknown as OrtModule);
@@ -99,15 +99,17 @@ console.log(
       'Model',
       'Sample',
       'Sentences (train / dev / test)',
-      { title: 'Words', align: 'right' },
-      { title: 'Tokens', align: 'right' },
-      { title: 'Model s', align: 'right' },
-      { title: 'Tokens/s', align: 'right' },
-      { title: 'Optimiser s', align: 'right' },
-      { title: 'Other s', align: 'right' },
-      { title: 'Total s', align: 'right' },
-      { title: 'Model share', align: 'right' },
-      { title: 'Optimiser share', align: 'right' },
+      ...rightAligned(
+        'Words',
+        'Tokens',
+        'Model s',
+        'Tokens/s',
+        'Optimiser s',
+        'Other s',
+        'Total s',
+        'Model share',
+        'Optimiser share',
+      ),
     ],
     summary,
   ),
@@ -135,23 +137,17 @@ for (const [id, runs] of perLayer) {
     }
     return cells;
   });
-  const cols = ['Layer'];
-  for (const sample of SAMPLES) {
+  const figures = SAMPLES.flatMap((sample) => {
     const tag = sample.limits ? 'worker' : 'full';
-    cols.push(
+    return [
       `${tag}: features ms ÷ layers`,
       `${tag}: train ms`,
       `${tag}: epochs`,
       `${tag}: ms/epoch`,
       `${tag}: accuracy`,
-    );
-  }
-  console.log(
-    markdownTable(
-      cols.map((c, i) => (i === 0 ? c : { title: c, align: 'right' as const })),
-      rows,
-    ),
-  );
+    ];
+  });
+  console.log(markdownTable(['Layer', ...rightAligned(...figures)], rows));
   console.log(
     '\nFeatures ms ÷ layers: the one forward pass over all splits, divided evenly among the layers it serves.\n',
   );

@@ -39,8 +39,8 @@ import { type ModelMeta, type Precision, type ReadFile, readModelMeta } from '..
 import { createSessionFactory, type OrtModule } from '../shared/runtime/session.js';
 import { Rng } from '../shared/util/random.js';
 import { machineLine } from './lib/machine.js';
-import { int, markdownTable, ms, ratio } from './lib/table.js';
-import { interleaved } from './lib/timing.js';
+import { int, markdownTable, ratio, rightAligned, timingCells } from './lib/table.js';
+import { interleaved, type PairedTiming } from './lib/timing.js';
 import { watchWasmHeap } from './lib/wasm-heap.js';
 
 // Before any session exists: ORT instantiates its wasm module with the first one.
@@ -169,9 +169,8 @@ interface CostRow {
   family: string;
   precision: Precision;
   tokens: number;
-  forward: number;
-  gradient: number;
-  ratio: number;
+  /** A: the forward, B: forward + backward */
+  time: PairedTiming;
 }
 
 async function gradientCost(family: Family, files: ModelFiles['files'], precision: Precision) {
@@ -197,21 +196,28 @@ async function gradientCost(family: Family, files: ModelFiles['files'], precisio
       () => program.gradient(x, 1, input, target),
       { budgetMs: BUDGET_MS, minSampleMs: SAMPLE_MS },
     );
-    rows.push({ family: family.id, precision, tokens: n, forward: t.a, gradient: t.b, ratio: t.ratio });
+    rows.push({ family: family.id, precision, tokens: n, time: t });
   }
   return rows;
 }
 
 // ── 2. integrated gradients batched ÷ sequential ───────────────────────────────────────────────
 
-interface BatchRow {
+/** A configuration of tables 2 and 3: a model, its weights and a memory budget, and the batch they allow. */
+interface Config {
   family: string;
   precision: Precision;
   budget: number | undefined;
   batch: number;
-  sequential: number;
-  batched: number;
-  ratio: number;
+}
+
+/** The columns naming a configuration, which tables 2 and 3 begin with. */
+const CONFIG_COLUMNS = ['model', 'weights', 'memory budget', ...rightAligned('batch')];
+const configCells = (c: Config) => [c.family, c.precision, budgetName(c.budget), batchCell(c.batch)];
+
+interface BatchRow extends Config {
+  /** A: the sequential runs, B: integrated gradients batched */
+  time: PairedTiming;
   completeness: number;
 }
 
@@ -249,9 +255,7 @@ async function batchedVsSequential(
     precision,
     budget,
     batch: ctx.batchSize(IG_TOKENS),
-    sequential: t.a,
-    batched: t.b,
-    ratio: t.ratio,
+    time: t,
     completeness,
   };
 }
@@ -319,33 +323,19 @@ async function main() {
   const configs = PRECISIONS.flatMap((precision) =>
     FAMILIES.flatMap((family) => BUDGETS.map((budget) => ({ family, precision, budget }))),
   );
-  const heaps: { family: string; precision: Precision; budget: number | undefined; r: HeapResult }[] = [];
+  const heaps: (Config & HeapResult)[] = [];
   for (let i = 0; i < configs.length; i += 2) {
     const pair = configs.slice(i, i + 2);
     const results = await Promise.all(pair.map((c) => heapOf(c.family, c.precision, c.budget)));
     for (const [k, c] of pair.entries())
-      heaps.push({ family: c.family.id, precision: c.precision, budget: c.budget, r: results[k] });
+      heaps.push({ family: c.family.id, precision: c.precision, budget: c.budget, ...results[k] });
   }
 
   console.log(`### forward + backward ÷ forward (batch 1)\n`);
   console.log(
     markdownTable(
-      [
-        'model',
-        'weights',
-        { title: 'tokens', align: 'right' },
-        { title: 'forward ms', align: 'right' },
-        { title: 'fwd+bwd ms', align: 'right' },
-        { title: 'fwd+bwd ÷ forward', align: 'right' },
-      ],
-      costs.map((r) => [
-        r.family,
-        r.precision,
-        String(r.tokens),
-        ms(r.forward),
-        ms(r.gradient),
-        ratio(r.ratio),
-      ]),
+      ['model', 'weights', ...rightAligned('tokens', 'forward ms', 'fwd+bwd ms', 'fwd+bwd ÷ forward')],
+      costs.map((r) => [r.family, r.precision, String(r.tokens), ...timingCells(r.time)]),
     ),
   );
   console.log(
@@ -353,11 +343,11 @@ async function main() {
       ` tiny-marian: the forward is encoder + decoder, fwd+bwd is encoder + decoder gradient + encoder` +
       ` vector-Jacobian product (which runs the encoder again); the output has as many tokens as the source.`,
   );
-  const over = costs.filter((r) => r.ratio > 3);
+  const over = costs.filter((r) => r.time.ratio > 3);
   console.log(
     over.length === 0
       ? 'Every row within the ≤ 3× aim.'
-      : `Above the ≤ 3× aim: ${over.map((r) => `${r.family} ${r.precision} ${r.tokens} (${ratio(r.ratio)})`).join(', ')}.`,
+      : `Above the ≤ 3× aim: ${over.map((r) => `${r.family} ${r.precision} ${r.tokens} (${ratio(r.time.ratio)})`).join(', ')}.`,
   );
 
   console.log(
@@ -366,25 +356,15 @@ async function main() {
   console.log(
     markdownTable(
       [
-        'model',
-        'weights',
-        'memory budget',
-        { title: 'batch', align: 'right' },
-        { title: `${IG_STEPS} × fwd+bwd ms`, align: 'right' },
-        { title: 'integrated gradients ms', align: 'right' },
-        { title: 'batched ÷ sequential', align: 'right' },
-        { title: 'completeness error', align: 'right' },
+        ...CONFIG_COLUMNS,
+        ...rightAligned(
+          `${IG_STEPS} × fwd+bwd ms`,
+          'integrated gradients ms',
+          'batched ÷ sequential',
+          'completeness error',
+        ),
       ],
-      batches.map((r) => [
-        r.family,
-        r.precision,
-        budgetName(r.budget),
-        batchCell(r.batch),
-        ms(r.sequential),
-        ms(r.batched),
-        ratio(r.ratio),
-        r.completeness.toExponential(1),
-      ]),
+      batches.map((r) => [...configCells(r), ...timingCells(r.time), r.completeness.toExponential(1)]),
     ),
   );
   console.log(
@@ -396,24 +376,8 @@ async function main() {
   console.log(`\n### wasm heap of integrated gradients, ${HEAP_TOKENS} tokens, ${IG_STEPS} steps\n`);
   console.log(
     markdownTable(
-      [
-        'model',
-        'weights',
-        'memory budget',
-        { title: 'batch', align: 'right' },
-        { title: 'heap at start MiB', align: 'right' },
-        { title: 'heap after (peak) MiB', align: 'right' },
-        { title: 'growth MiB', align: 'right' },
-      ],
-      heaps.map(({ family, precision, budget, r }) => [
-        family,
-        precision,
-        budgetName(budget),
-        batchCell(r.batch),
-        mib(r.initial),
-        mib(r.after),
-        mib(r.after - r.initial),
-      ]),
+      [...CONFIG_COLUMNS, ...rightAligned('heap at start MiB', 'heap after (peak) MiB', 'growth MiB')],
+      heaps.map((h) => [...configCells(h), mib(h.initial), mib(h.after), mib(h.after - h.initial)]),
     ),
   );
   console.log(

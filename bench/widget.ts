@@ -18,7 +18,7 @@ import { launchChromium } from '../test/browser/chromium.js';
 import { largeDocument } from '../test/browser/large.js';
 import { measureHover, median, openAndTime, p95 } from '../test/browser/perf.js';
 import { machineLine } from './lib/machine.js';
-import { markdownTable, ms, ratio } from './lib/table.js';
+import { markdownTable, ms, ratio, rightAligned } from './lib/table.js';
 
 const SIZES = [128, 512, 1024];
 const VIEWS = ['matrix', 'model'] as const;
@@ -93,15 +93,17 @@ console.log(
     [
       'tokens',
       'view',
-      { title: 'first render', align: 'right' },
-      { title: 'of which after fetch', align: 'right' },
-      { title: 'hover work (median)', align: 'right' },
-      { title: 'hover work (p95)', align: 'right' },
-      { title: 'hover frame (median)', align: 'right' },
-      { title: 'frames > 20 ms', align: 'right' },
-      { title: 'doc u8', align: 'right' },
-      { title: 'doc f32', align: 'right' },
-      { title: 'u8 ÷ f32', align: 'right' },
+      ...rightAligned(
+        'first render',
+        'of which after fetch',
+        'hover work (median)',
+        'hover work (p95)',
+        'hover frame (median)',
+        'frames > 20 ms',
+        'doc u8',
+        'doc f32',
+        'u8 ÷ f32',
+      ),
     ],
     rows,
   ),

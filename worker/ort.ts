@@ -8,6 +8,7 @@
 import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
 import * as ort from 'onnxruntime-web/wasm';
 import { createSessionFactory, type SessionFactory } from '../shared/runtime/session.js';
+import { findMemory } from './wasm-memory.js';
 
 let factory: SessionFactory | undefined;
 let memory: WebAssembly.Memory | undefined;
@@ -32,18 +33,6 @@ function init(): SessionFactory {
     return { instance, module: ortWasm };
   };
   return createSessionFactory(ort);
-}
-
-// The heap is exported by some ORT builds and imported by others (the threaded one shares it).
-function findMemory(obj: object): WebAssembly.Memory | undefined {
-  for (const v of Object.values(obj)) {
-    if (v instanceof WebAssembly.Memory) return v;
-    if (v && typeof v === 'object' && !(v instanceof WebAssembly.Global)) {
-      const inner = findMemory(v);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
 }
 
 export function sessionFactory(): SessionFactory {

@@ -1,4 +1,5 @@
 /** Markdown tables and number formatting for benchmark output. */
+import type { PairedTiming } from './timing.js';
 
 export type Align = 'left' | 'right';
 
@@ -19,6 +20,16 @@ export function markdownTable(
   const line = (cells: readonly string[]) => `| ${cols.map((_, i) => cell(cells[i] ?? '', i)).join(' | ')} |`;
   const rule = `| ${cols.map((c, i) => (c.align === 'right' ? `${'-'.repeat(widths[i] - 1)}:` : '-'.repeat(widths[i]))).join(' | ')} |`;
   return [line(cols.map((c) => c.title)), rule, ...rows.map(line)].join('\n');
+}
+
+/** Columns of figures, right-aligned. */
+export function rightAligned(...titles: string[]): Column[] {
+  return titles.map((title) => ({ title, align: 'right' }));
+}
+
+/** An interleaved timing's cells: A's median ms, B's median ms, and the median ratio B ÷ A. */
+export function timingCells(t: PairedTiming): string[] {
+  return [ms(t.a), ms(t.b), ratio(t.ratio)];
 }
 
 /** Milliseconds with about three significant digits. */

@@ -2,9 +2,10 @@
  * onnxruntime-web's wasm heap, read from Node. ORT instantiates its module once, when the first
  * session is created; wrapping `WebAssembly.instantiate` before then captures the instance and its
  * imports, and so the `WebAssembly.Memory` (exported by some ORT builds, imported by others: the
- * threaded build's), as worker/ort.ts does in workerd. A wasm heap only grows, so its size after a
- * piece of work is that work's peak (plus whatever came before it in the process).
+ * threaded build's), as worker/ort.ts does in workerd, with the same lookup. A wasm heap only grows,
+ * so its size after a piece of work is that work's peak (plus whatever came before it in the process).
  */
+import { findMemory } from '../../worker/wasm-memory.js';
 
 export interface WasmHeapWatch {
   /** whether ORT has instantiated its module since the watch began */
@@ -13,17 +14,6 @@ export interface WasmHeapWatch {
   readonly initialBytes: number;
   /** the heap's size now, bytes (0 before the module is instantiated) */
   bytes(): number;
-}
-
-function findMemory(obj: object): WebAssembly.Memory | undefined {
-  for (const v of Object.values(obj)) {
-    if (v instanceof WebAssembly.Memory) return v;
-    if (v && typeof v === 'object' && !(v instanceof WebAssembly.Global)) {
-      const inner = findMemory(v);
-      if (inner) return inner;
-    }
-  }
-  return undefined;
 }
 
 /** Call before the first ORT session is created; the wrapper restores itself after one call. */

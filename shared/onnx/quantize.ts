@@ -134,7 +134,7 @@ export function quantizeDynamic(model: ModelProto, opts: QuantizeOptions = {}): 
       qw = quantizeWeight(inits.get(wName)!, opts);
       weights.set(wName, qw);
       if (opts.mode === 'weights') {
-        const axis = opts.perColumn ? { axis: 1 } : {};
+        const axis: Record<string, number> = opts.perColumn ? { axis: 1 } : {};
         const dq = [qw.q.name!, qw.scale.name!, qw.zeroPoint.name!];
         nodes.push(node('DequantizeLinear', dq, [`${wName}_dequantized`], axis, `${wName}_DequantizeLinear`));
       }

@@ -7,8 +7,8 @@
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../lib/canvas.js';
-import { listStep } from '../lib/keys.js';
 import { layerName, layerSummary, pct, probeChart, probeTitle, pts, readProbe } from '../lib/probe.js';
+import { reannounce, rovingHandlers } from '../lib/roving-list.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import type { ExplanationDocument } from '../lib/types.js';
 import { withTheme } from '../use-theme.js';
@@ -96,17 +96,8 @@ function ProbeViewInner({ doc, theme, snap }: Props) {
       : '';
   const slot = n > 1 ? ch.x(1) - ch.x(0) : plot.x1 - plot.x0;
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    const i = listStep(e.key, a, n);
-    if (i === null) return;
-    e.preventDefault();
-    move.current = true;
-    setActive(Math.max(0, Math.min(n - 1, i)));
-  };
-  const idx = (el: EventTarget | null) => {
-    const v = (el as Element | null)?.closest?.('[data-i]')?.getAttribute('data-i');
-    return v == null ? null : Number(v);
-  };
+  const say = (i: number) => setAnnounce(reannounce(layerSummary(rows[i])));
+  const handlers = rovingHandlers({ a, n, move, setActive, setHover, setFocused, say });
 
   return (
     <div class="probe">
@@ -126,8 +117,8 @@ function ProbeViewInner({ doc, theme, snap }: Props) {
         viewBox={`0 0 ${ch.width} ${ch.height}`}
         role="img"
         aria-label={`${title}. The table below lists the same numbers.`}
-        onPointerOver={(e) => setHover(idx(e.target))}
-        onPointerLeave={() => setHover(null)}
+        onPointerOver={handlers.onPointerOver}
+        onPointerLeave={handlers.onPointerLeave}
       >
         {ch.ticks.map((t) => (
           <g key={t}>
@@ -216,21 +207,7 @@ function ProbeViewInner({ doc, theme, snap }: Props) {
             <th scope="col">Selectivity</th>
           </tr>
         </thead>
-        <tbody
-          ref={body}
-          onKeyDown={onKeyDown}
-          onPointerOver={(e) => setHover(idx(e.target))}
-          onPointerLeave={() => setHover(null)}
-          onFocusCapture={(e) => {
-            const i = idx(e.target);
-            if (i === null) return;
-            setFocused(true);
-            setActive(i);
-            // A trailing no-break space alternates so that the same text is announced again.
-            setAnnounce((prev) => `${layerSummary(rows[i])}${prev.endsWith('\u00a0') ? '' : '\u00a0'}`);
-          }}
-          onBlurCapture={() => setFocused(false)}
-        >
+        <tbody ref={body} {...handlers}>
           {rows.map((r, i) => (
             <tr
               key={r.layer}

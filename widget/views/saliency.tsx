@@ -8,8 +8,8 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Theme } from '../lib/canvas.js';
 import { mixPercent } from '../lib/color.js';
-import { listStep } from '../lib/keys.js';
 import { methodName } from '../lib/methods.js';
+import { reannounce, rovingHandlers } from '../lib/roving-list.js';
 import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from '../lib/saliency.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import { displayToken } from '../lib/tokens.js';
@@ -61,22 +61,8 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
   });
 
   const say = (i: number) =>
-    setAnnounce(
-      (prev) =>
-        `${displayToken(toks[i].text)}: ${formatScore(entry.scores[i])}${prev.endsWith('\u00a0') ? '' : '\u00a0'}`,
-    );
-  const onKeyDown = (e: KeyboardEvent) => {
-    const step = listStep(e.key, a, n);
-    if (step === null) return;
-    e.preventDefault();
-    const i = Math.max(0, Math.min(n - 1, step));
-    move.current = true;
-    setActive(i);
-  };
-  const idx = (el: EventTarget | null) => {
-    const v = (el as Element | null)?.closest?.('[data-i]')?.getAttribute('data-i');
-    return v == null ? null : Number(v);
-  };
+    setAnnounce(reannounce(`${displayToken(toks[i].text)}: ${formatScore(entry.scores[i])}`));
+  const handlers = rovingHandlers({ a, n, move, setActive, setHover, setFocused, say });
   const shown = hover ?? (focused ? a : null);
 
   return (
@@ -97,17 +83,7 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
         role="listbox"
         aria-label={`${title}: one score per input token`}
         aria-orientation="horizontal"
-        onKeyDown={onKeyDown}
-        onPointerOver={(e) => setHover(idx(e.target))}
-        onPointerLeave={() => setHover(null)}
-        onFocusCapture={(e) => {
-          const i = idx(e.target);
-          if (i === null) return;
-          setFocused(true);
-          setActive(i);
-          say(i);
-        }}
-        onBlurCapture={() => setFocused(false)}
+        {...handlers}
       >
         {Array.from({ length: n }, (_, i) => {
           const t = saliencyT(entry.scores[i], scale);

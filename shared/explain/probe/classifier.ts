@@ -1,7 +1,8 @@
 /**
  * What the optimiser needs from a probe: a flat parameter vector, which of its entries L2 applies to
  * (weights, not biases), and the mean cross-entropy gradient over a batch. The linear and MLP probes
- * both implement it.
+ * both extend it: the loop over a batch's rows (scores, softmax, loss, dL/dscores) is the same for
+ * both and lives here; each supplies its scores and its backward pass from dL/dscores.
  */
 
 export interface Matrix {
@@ -11,11 +12,26 @@ export interface Matrix {
   dim: number;
 }
 
-export interface DifferentiableClassifier {
-  readonly classes: number;
-  readonly params: Float64Array;
+export abstract class DifferentiableClassifier {
+  abstract readonly params: Float64Array;
   /** 1 where L2 weight decay applies, 0 for biases */
-  readonly decay: Uint8Array;
+  abstract readonly decay: Uint8Array;
+  /** one row's scores, then dL/dscores; reused, as lossGrad runs for every mini-batch */
+  readonly #z: Float64Array;
+
+  constructor(readonly classes: number) {
+    this.#z = new Float64Array(classes);
+  }
+
+  /** class scores (logits) of row i into out[0 … classes) */
+  abstract scores(data: Matrix, i: number, out: Float64Array): void;
+
+  /**
+   * Adds to `grad` the gradient of row i's loss given `dz`, its dL/dscores. Called right after
+   * `scores` on the same row, so whatever that left behind (the MLP's hidden layer) is row i's.
+   */
+  protected abstract backward(data: Matrix, i: number, dz: Float64Array, grad: Float64Array): void;
+
   /**
    * Adds the gradient of the *summed* cross-entropy of rows idx[from … to) to `grad` and returns
    * that summed loss.
@@ -27,9 +43,24 @@ export interface DifferentiableClassifier {
     from: number,
     to: number,
     grad: Float64Array,
-  ): number;
-  /** class scores (logits) of row i into out[0 … classes) */
-  scores(data: Matrix, i: number, out: Float64Array): void;
+  ): number {
+    const z = this.#z;
+    let loss = 0;
+    for (let b = from; b < to; b++) {
+      const i = idx[b];
+      loss += crossEntropy(this, data, i, y[i], z);
+      z[y[i]] -= 1; // z is now dL/dscores
+      this.backward(data, i, z, grad);
+    }
+    return loss;
+  }
+}
+
+/** Row i's cross-entropy against class yi; leaves the row's class probabilities in z. */
+function crossEntropy(model: DifferentiableClassifier, data: Matrix, i: number, yi: number, z: Float64Array) {
+  model.scores(data, i, z);
+  softmaxInPlace(z, model.classes);
+  return -Math.log(Math.max(z[yi], 1e-300));
 }
 
 /** Stable softmax of `z[0 … n)` in place; returns log Σ exp(z) for the cross-entropy. */
@@ -62,10 +93,6 @@ export function predict(model: DifferentiableClassifier, data: Matrix): Int32Arr
 export function meanLoss(model: DifferentiableClassifier, data: Matrix, y: Int32Array): number {
   const z = new Float64Array(model.classes);
   let loss = 0;
-  for (let i = 0; i < data.n; i++) {
-    model.scores(data, i, z);
-    softmaxInPlace(z, model.classes);
-    loss -= Math.log(Math.max(z[y[i]], 1e-300));
-  }
+  for (let i = 0; i < data.n; i++) loss += crossEntropy(model, data, i, y[i], z);
   return data.n > 0 ? loss / data.n : 0;
 }

@@ -4,7 +4,7 @@
  * (128-768) values — about twice as fast in V8 as looping over the few classes innermost. Starts
  * from zero: the objective is convex, so no random initialisation is needed or can sway a result.
  */
-import { type DifferentiableClassifier, type Matrix, softmaxInPlace } from './classifier.js';
+import { DifferentiableClassifier, type Matrix } from './classifier.js';
 
 /**
  * A class whose gradient factor (p − y) is this small for a word is left out of that word's
@@ -13,22 +13,21 @@ import { type DifferentiableClassifier, type Matrix, softmaxInPlace } from './cl
  */
 export const NEGLIGIBLE = 1e-4;
 
-export class LogisticRegression implements DifferentiableClassifier {
-  readonly params: Float64Array;
-  readonly decay: Uint8Array;
-  readonly #z: Float64Array;
+export class LogisticRegression extends DifferentiableClassifier {
+  override readonly params: Float64Array;
+  override readonly decay: Uint8Array;
 
   constructor(
     readonly dim: number,
-    readonly classes: number,
+    classes: number,
   ) {
+    super(classes);
     this.params = new Float64Array((dim + 1) * classes);
     this.decay = new Uint8Array(this.params.length);
     this.decay.fill(1, 0, dim * classes);
-    this.#z = new Float64Array(classes);
   }
 
-  scores(data: Matrix, i: number, out: Float64Array): void {
+  override scores(data: Matrix, i: number, out: Float64Array): void {
     const { dim, classes, params: w } = this;
     const x = data.x;
     const off = i * dim;
@@ -39,37 +38,19 @@ export class LogisticRegression implements DifferentiableClassifier {
     }
   }
 
-  lossGrad(
-    data: Matrix,
-    y: Int32Array,
-    idx: Int32Array,
-    from: number,
-    to: number,
-    grad: Float64Array,
-  ): number {
+  protected override backward(data: Matrix, i: number, dz: Float64Array, grad: Float64Array): void {
     const { dim, classes } = this;
     const x = data.x;
-    const z = this.#z;
     const bias = dim * classes;
-    let loss = 0;
-    for (let b = from; b < to; b++) {
-      const i = idx[b];
-      this.scores(data, i, z);
-      softmaxInPlace(z, classes);
-      const yi = y[i];
-      loss -= Math.log(Math.max(z[yi], 1e-300));
-      z[yi] -= 1; // z is now dL/dscores
-      const off = i * dim;
-      for (let c = 0; c < classes; c++) {
-        const g = z[c];
-        grad[bias + c] += g;
-        // Most classes get a probability of ~0 for most words once training is under way.
-        if (g > -NEGLIGIBLE && g < NEGLIGIBLE) continue;
-        const row = c * dim;
-        for (let k = 0; k < dim; k++) grad[row + k] += g * x[off + k];
-      }
+    const off = i * dim;
+    for (let c = 0; c < classes; c++) {
+      const g = dz[c];
+      grad[bias + c] += g;
+      // Most classes get a probability of ~0 for most words once training is under way.
+      if (g > -NEGLIGIBLE && g < NEGLIGIBLE) continue;
+      const row = c * dim;
+      for (let k = 0; k < dim; k++) grad[row + k] += g * x[off + k];
     }
-    return loss;
   }
 }
 

@@ -5,26 +5,26 @@
  * seeded He initialisation, so a run is reproducible from its seed.
  */
 import { Rng } from '../../util/random.js';
-import { type DifferentiableClassifier, type Matrix, softmaxInPlace } from './classifier.js';
+import { DifferentiableClassifier, type Matrix } from './classifier.js';
 import { dot } from './logistic.js';
 
-export class MlpClassifier implements DifferentiableClassifier {
-  readonly params: Float64Array;
-  readonly decay: Uint8Array;
+export class MlpClassifier extends DifferentiableClassifier {
+  override readonly params: Float64Array;
+  override readonly decay: Uint8Array;
   // parameter layout: W1 [hidden × dim], b1 [hidden], W2 [classes × hidden], b2 [classes]
   readonly #b1: number;
   readonly #w2: number;
   readonly #b2: number;
   readonly #h: Float64Array;
   readonly #gh: Float64Array;
-  readonly #z: Float64Array;
 
   constructor(
     readonly dim: number,
-    readonly classes: number,
+    classes: number,
     readonly hidden: number,
     seed: number,
   ) {
+    super(classes);
     this.#b1 = hidden * dim;
     this.#w2 = this.#b1 + hidden;
     this.#b2 = this.#w2 + classes * hidden;
@@ -39,7 +39,6 @@ export class MlpClassifier implements DifferentiableClassifier {
     for (let j = this.#w2; j < this.#b2; j++) this.params[j] = rng.normal() * s2;
     this.#h = new Float64Array(hidden);
     this.#gh = new Float64Array(hidden);
-    this.#z = new Float64Array(classes);
   }
 
   #forward(data: Matrix, i: number, out: Float64Array): void {
@@ -58,50 +57,33 @@ export class MlpClassifier implements DifferentiableClassifier {
     }
   }
 
-  scores(data: Matrix, i: number, out: Float64Array): void {
+  override scores(data: Matrix, i: number, out: Float64Array): void {
     this.#forward(data, i, out);
   }
 
-  lossGrad(
-    data: Matrix,
-    y: Int32Array,
-    idx: Int32Array,
-    from: number,
-    to: number,
-    grad: Float64Array,
-  ): number {
+  /** Runs right after `scores` on row i, whose hidden layer `#h` then holds. */
+  protected override backward(data: Matrix, i: number, dz: Float64Array, grad: Float64Array): void {
     const { dim, classes, hidden, params: p } = this;
     const x = data.x;
     const h = this.#h;
     const gh = this.#gh;
-    const z = this.#z;
-    let loss = 0;
-    for (let b = from; b < to; b++) {
-      const i = idx[b];
-      this.#forward(data, i, z);
-      softmaxInPlace(z, classes);
-      const yi = y[i];
-      loss -= Math.log(Math.max(z[yi], 1e-300));
-      z[yi] -= 1;
-      gh.fill(0);
-      for (let c = 0; c < classes; c++) {
-        const g = z[c];
-        const row = this.#w2 + c * hidden;
-        for (let j = 0; j < hidden; j++) {
-          grad[row + j] += g * h[j];
-          gh[j] += g * p[row + j];
-        }
-        grad[this.#b2 + c] += g;
-      }
-      const off = i * dim;
+    gh.fill(0);
+    for (let c = 0; c < classes; c++) {
+      const g = dz[c];
+      const row = this.#w2 + c * hidden;
       for (let j = 0; j < hidden; j++) {
-        if (h[j] <= 0) continue; // ReLU passes no gradient where it was off
-        const g = gh[j];
-        const row = j * dim;
-        for (let k = 0; k < dim; k++) grad[row + k] += g * x[off + k];
-        grad[this.#b1 + j] += g;
+        grad[row + j] += g * h[j];
+        gh[j] += g * p[row + j];
       }
+      grad[this.#b2 + c] += g;
     }
-    return loss;
+    const off = i * dim;
+    for (let j = 0; j < hidden; j++) {
+      if (h[j] <= 0) continue; // ReLU passes no gradient where it was off
+      const g = gh[j];
+      const row = j * dim;
+      for (let k = 0; k < dim; k++) grad[row + k] += g * x[off + k];
+      grad[this.#b1 + j] += g;
+    }
   }
 }
