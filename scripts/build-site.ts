@@ -20,6 +20,8 @@ for (const root of roots) {
     if (!existsSync(join(dir, 'config.json'))) continue;
     cpSync(dir, join(out, 'models', id), {
       recursive: true,
+      dereference: true, // decoder_model_merged*.onnx are links in the repository
+
       filter: (src) => !src.endsWith('.md') || src === dir,
     });
   }

@@ -325,6 +325,12 @@ It is a real trained encoder-decoder whose exported graphs, tokenizer and number
 serves the demo and the tests of the serving code; do not read its cross-attention as a faithful
 alignment. Training longer (`--seconds`) or on a GPU (`--device cuda --tokens 8192`) is the way to a
 useful model."""
+    phases = tm.get('phases') or [{'steps': tm.get('steps', 0), 'train': tm.get('train', 0), 'lr': 1e-3, 'dropout': 0.1,
+                                   'tokens': doc['args'].get('tokens', 2048), 'max_src': 512}]
+    phase_rows = '\n'.join(
+        f"| {i + 1} | {p['steps']:,} | {fmt_t(p['train'])}{' (stopped early)' if p.get('stopped') else ''} | {p['lr']:g} | "
+        f"{p['dropout']:g} | {'all (sentences and packed texts)' if p.get('max_src', 512) >= 512 else 'up to ' + str(p['max_src']) + ' tokens'} |"
+        for i, p in enumerate(phases))
     row = lambda t: (f"| {t} | {m[t + '_test_examples']} | **{m[t + '_exact_match']:.3f}** | "  # noqa: E731
                      f"{m[t + '_aer_by_layer'][0]:.3f} / {m[t + '_aer_by_layer'][1]:.3f} | "
                      f"{m[t + '_long_prefix_token_accuracy']:.3f} ({m[t + '_long_exact_match']:.2f}) | "
@@ -353,8 +359,11 @@ alignment that the cross-attention can be scored against.
 
 Exported like a Hugging Face Marian export: `onnx/encoder_model.onnx` (`input_ids`, `attention_mask` →
 `last_hidden_state`) and `onnx/decoder_model.onnx` (`input_ids`, `encoder_attention_mask`,
-`encoder_hidden_states` → `logits`; no cache: the decoder reruns its prefix). Every attention block keeps
-its Softmax: encoder self-attention, decoder self-attention and cross-attention, per layer.
+`encoder_hidden_states`, `past_key_values.{{i}}.decoder.key/value` → `logits`, `present.{{i}}.decoder.key/value`:
+a self-attention cache, empty on the first step; the cross-attention keys and values are recomputed from
+`encoder_hidden_states`). `decoder_model_merged.onnx` is a link to it, the name @huggingface/transformers
+loads. Every attention block keeps its Softmax: encoder self-attention, decoder self-attention and
+cross-attention, per layer.
 
 ## Data
 
@@ -385,12 +394,21 @@ that int8 agrees with fp32 on ≥ 96% of them (≥ 99% where fp32's best logit l
 
 ## Training
 
-{tm.get('steps', '?')} AdamW steps (lr 1e-3, betas 0.9/0.98, weight decay 0.01, warm-up 300 steps, cosine decay
-over a fixed wall-clock budget, gradient clipping 1.0) of length-bucketed batches of ≈{doc['args'].get('tokens', '?')}
-padded source tokens, sentences and packed long texts mixed; {fmt_t(tm.get('train', 0))} on **CPU** (Debian's
-PyTorch 1.13 with OpenBLAS, 2 threads at `nice -n 10` on 2 cores shared with other work; data
-preparation {fmt_t(tm.get('data', 0))}). Seed {doc['args'].get('seed', 99)}.
+AdamW (betas 0.9/0.98, weight decay 0.01, warm-up 300 steps then cosine decay over a fixed wall-clock
+budget, gradient clipping 1.0) on length-bucketed batches of ≈{phases[-1]['tokens']} padded source tokens, on **CPU**
+(Debian's PyTorch 1.13 with OpenBLAS, 2 threads at `nice` on 2 cores shared with other work; data
+preparation {fmt_t(tm.get('data', 0))}). Seed {doc['args'].get('seed', 99)}. The shipped checkpoint was trained in phases, each
+resuming the last with a fresh optimiser and schedule:
 
+| phase | steps | time | peak lr | dropout | sources |
+|---|---|---|---|---|---|
+{phase_rows}
+
+{tm.get('steps', '?')} steps, {fmt_t(tm.get('train', 0))} in all. Phase 1 alone (sentences and long texts mixed from the start)
+had left the model at held-out token accuracy 0.28; training on short sources only is what made it learn
+to copy and reorder (0.32 → 0.55 in its first 10 minutes), and the last phase brings the long texts back.
+`npm run models:train -- brown-seq2seq` runs the two phases that matter (short sources, then all) from
+scratch.
 {status}
 
 ## Files
@@ -405,15 +423,12 @@ preparation {fmt_t(tm.get('data', 0))}). Seed {doc['args'].get('seed', 99)}.
 
 ```sh
 apt-get install -y python3-torch python3-onnx libopenblas0-openmp
-nice -n 10 /usr/bin/python3 models/recipes/seq2seq.py --train-only --seconds {doc['args'].get('seconds') or 2100:.0f} --tokens {doc['args'].get('tokens', 2048)}
-nice -n 10 /usr/bin/python3 models/recipes/seq2seq.py --export-only --seconds {doc['args'].get('seconds') or 2100:.0f} --tokens {doc['args'].get('tokens', 2048)}
-npx tsx models/recipes/quantize.ts models/brown-seq2seq
-/usr/bin/python3 models/recipes/card.py brown-seq2seq
-npx biome format --write models/brown-seq2seq
+npm run models:train -- brown-seq2seq   # both phases, export, int8, this card
 ```
-or `npm run models:train -- brown-seq2seq` (CPU, the same settings; `SEQ2SEQ_SECONDS` sets the budget).
-Training is time-based, so the result depends on the machine's speed. The checkpoint goes to
-`models/recipes/.cache/seq2seq.npz` (every 5 minutes to `seq2seq.npz.partial` while training).
+The phase budgets are `SEQ2SEQ_SHORT_SECONDS` (default 2100) and `SEQ2SEQ_SECONDS` (3000); `DEVICE=cuda`
+trains on a GPU at 8192 tokens per step. Training is time-based, so the result depends on the machine's
+speed. Checkpoints go to `models/recipes/.cache/` (every 5 minutes to `*.partial` while training); the
+int8 files come from `npx tsx models/recipes/quantize.ts models/brown-seq2seq --per-column --weight-only`.
 """
     with open(os.path.join(MODELS, mid, 'README.md'), 'w') as f:
         f.write(card)

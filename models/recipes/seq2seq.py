@@ -321,12 +321,19 @@ class EncoderExport(torch.nn.Module):
 
 
 class DecoderExport(torch.nn.Module):
+    """Hugging Face's Marian decoder interface with a self-attention cache: past_key_values.{i}.decoder.*
+    in (length 0 on the first step), present.{i}.decoder.* out; cross-attention K/V are recomputed from
+    encoder_hidden_states each step. One graph serves as decoder_model and decoder_model_merged."""
+
     def __init__(self, m):
         super().__init__()
         self.m = m
 
-    def forward(self, input_ids, encoder_attention_mask, encoder_hidden_states):
-        return self.m.decode(input_ids, encoder_hidden_states, encoder_attention_mask)[0]
+    def forward(self, input_ids, encoder_attention_mask, encoder_hidden_states, *past):
+        pairs = [(past[2 * i], past[2 * i + 1]) for i in range(len(past) // 2)]
+        logits, presents = self.m.decode(input_ids, encoder_hidden_states, encoder_attention_mask, pairs,
+                                         offset=past[0].shape[2])
+        return (logits, *[t for kv in presents for t in kv])
 
 
 def exact(model, exs, device='cpu'):
@@ -429,15 +436,30 @@ def export(model, wp, sample, metrics, timings, a):
     with torch.no_grad():
         enc = model.encode(ids, mask)
     dec = torch.tensor([[brown.CLS, 10, 11]] * 2)
-    torch.onnx.export(DecoderExport(model), (dec, mask, enc), os.path.join(OUT, 'onnx', 'decoder_model.onnx'),
-                      opset_version=17, input_names=['input_ids', 'encoder_attention_mask', 'encoder_hidden_states'],
-                      output_names=['logits'],
-                      dynamic_axes={'input_ids': {0: 'batch_size', 1: 'decoder_sequence_length'},
-                                    'encoder_attention_mask': {0: 'batch_size', 1: 'encoder_sequence_length'},
-                                    'encoder_hidden_states': {0: 'batch_size', 1: 'encoder_sequence_length'},
-                                    'logits': {0: 'batch_size', 1: 'decoder_sequence_length'}},
-                      do_constant_folding=False)
+    L, h = len(model.dec), model.dec[0].self_attn.h
+    dh = model.emb.weight.shape[1] // h
+    cache = [f'{i}.decoder.{kv}' for i in range(L) for kv in ('key', 'value')]
+    past = tuple(torch.zeros(2, h, 2, dh) for _ in cache)  # a non-empty cache, so positions trace as offsets
+    axes = {'input_ids': {0: 'batch_size', 1: 'decoder_sequence_length'},
+            'encoder_attention_mask': {0: 'batch_size', 1: 'encoder_sequence_length'},
+            'encoder_hidden_states': {0: 'batch_size', 1: 'encoder_sequence_length'},
+            'logits': {0: 'batch_size', 1: 'decoder_sequence_length'}}
+    axes.update({f'past_key_values.{c}': {0: 'batch_size', 2: 'past_decoder_sequence_length'} for c in cache})
+    axes.update({f'present.{c}': {0: 'batch_size', 2: 'past_decoder_sequence_length + decoder_sequence_length'}
+                 for c in cache})
+    torch.onnx.export(DecoderExport(model), (dec, mask, enc, *past), os.path.join(OUT, 'onnx', 'decoder_model.onnx'),
+                      opset_version=17,
+                      input_names=['input_ids', 'encoder_attention_mask', 'encoder_hidden_states',
+                                   *[f'past_key_values.{c}' for c in cache]],
+                      output_names=['logits', *[f'present.{c}' for c in cache]],
+                      dynamic_axes=axes, do_constant_folding=False)
     print('folded', brown.fold_weight_transposes(os.path.join(OUT, 'onnx', 'decoder_model.onnx')))
+    # transformers.js loads seq2seq decoders as decoder_model_merged*: links, not copies
+    for q in ('', '_quantized'):
+        link = os.path.join(OUT, 'onnx', f'decoder_model_merged{q}.onnx')
+        if os.path.lexists(link):
+            os.remove(link)
+        os.symlink(f'decoder_model{q}.onnx', link)
     model.eval()  # torch.onnx.export restores the wrapper's (training) mode on the whole module tree
     d = model.emb.weight.shape[1]
     brown.write_json(os.path.join(OUT, 'config.json'), {
@@ -448,7 +470,7 @@ def export(model, wp, sample, metrics, timings, a):
         'activation_function': 'gelu', 'max_position_embeddings': MAXLEN, 'scale_embedding': False,
         'pad_token_id': brown.PAD, 'bos_token_id': brown.CLS, 'eos_token_id': brown.SEP,
         'decoder_start_token_id': brown.CLS, 'forced_eos_token_id': brown.SEP, 'tie_word_embeddings': True,
-        'use_cache': False, 'torch_dtype': 'float32', 'transformers_version': '4.46.0',
+        'use_cache': True, 'torch_dtype': 'float32', 'transformers_version': '4.46.0',
         'task_prefixes': PREFIX,
     })
     brown.write_json(os.path.join(OUT, 'tokenizer.json'), brown.tokenizer_json(wp.vocab), indent=None)
