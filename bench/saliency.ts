@@ -17,6 +17,7 @@
  * Variants run interleaved round by round after a warm-up; the ratios are medians of per-round ratios.
  *
  *   npm run bench:saliency          # prints three Markdown tables and a line naming the machine
+ *   npx tsx bench/saliency.ts --only tiny-marian   # the same for one model
  */
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -80,7 +81,7 @@ const randomIds = (rng: Rng, n: number, vocab: number) =>
   Array.from({ length: n }, () => 5 + Math.floor(rng.next() * (vocab - 5)));
 const vocabOf = (meta: ModelMeta): number => meta.config.decoder_vocab_size ?? meta.config.vocab_size;
 
-const FAMILIES: Family[] = [
+const ALL_FAMILIES: Family[] = [
   {
     id: 'tiny-bert',
     build: () => buildTinyBert(),
@@ -113,6 +114,9 @@ const FAMILIES: Family[] = [
     },
   },
 ];
+const only = process.argv.indexOf('--only');
+const FAMILIES = only < 0 ? ALL_FAMILIES : ALL_FAMILIES.filter((f) => f.id === process.argv[only + 1]);
+if (FAMILIES.length === 0) throw new Error(`--only: no model ${process.argv[only + 1]}`);
 
 function reader(files: ModelFiles['files']): ReadFile {
   return async (path) => {
@@ -270,7 +274,7 @@ interface HeapResult {
 
 /** In a child process: integrated gradients once, then the heap. */
 async function heapChild(familyId: string, precision: Precision, budgetArg: string) {
-  const family = FAMILIES.find((f) => f.id === familyId)!;
+  const family = ALL_FAMILIES.find((f) => f.id === familyId)!;
   const budget = budgetArg === 'default' ? undefined : Number(budgetArg);
   const { ctx, meta } = await context(family, family.build().files, precision, budget);
   const { input, target } = family.example(HEAP_TOKENS, new Rng(7), meta);
@@ -340,8 +344,8 @@ async function main() {
   );
   console.log(
     `\nint8: the forward is the int8 model, the gradient the dequantized surrogate's (float MatMuls).` +
-      ` tiny-marian: the forward is encoder + decoder, fwd+bwd is encoder + decoder gradient + encoder` +
-      ` vector-Jacobian product (which runs the encoder again); the output has as many tokens as the source.`,
+      ` tiny-marian: the forward is encoder + decoder, fwd+bwd is the gradient of the chained encoder → decoder` +
+      ` graph (one run); the output has as many tokens as the source.`,
   );
   const over = costs.filter((r) => r.time.ratio > 3);
   console.log(

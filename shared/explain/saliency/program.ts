@@ -3,9 +3,9 @@
  * [B, tokens, hidden] of one input, the target's value per example and its gradient. Built from the
  * model's graphs by three rewrites: `withInputsEmbeds`, `appendTarget`, `gradientModel`.
  *
- * Encoder-decoder models chain two graphs: the decoder's gradient model returns the gradient with
- * respect to `encoder_hidden_states`, which an encoder model with a cotangent input (a vector-Jacobian
- * product) carries back to the source embeddings. The decoder's own tokens are fixed (forced decoding).
+ * Encoder-decoder models: the encoder and the decoder are chained into one graph (the decoder's
+ * `encoder_hidden_states` read the encoder's `last_hidden_state`), and its gradient model takes the
+ * target back to the source embeddings in one run. The decoder's own tokens are fixed (forced decoding).
  *
  * int8 models: gradients are those of the dequantized surrogate (every MatMulInteger pattern replaced
  * by a float MatMul with the dequantized weight, ../../onnx/autodiff/dequantize.ts), computed exactly,
@@ -17,10 +17,11 @@
  */
 import { dequantizedSurrogate } from '../../onnx/autodiff/dequantize.js';
 import { gradientModel, gradName } from '../../onnx/autodiff/index.js';
+import { chainGraphs } from '../../onnx/chain.js';
 import { type EmbeddingMatrix, embed, INPUTS_EMBEDS, withInputsEmbeds } from '../../onnx/inputs-embeds.js';
 import { encodeModel, type ModelProto } from '../../onnx/proto.js';
 import type { FeedContext } from '../../runtime/feeds.js';
-import type { Feeds, OrtTensor, Session, SessionFactory } from '../../runtime/session.js';
+import type { OrtTensor, Session, SessionFactory } from '../../runtime/session.js';
 import { appendTarget, TARGET, type TargetKind, type TargetSpec, targetFeeds } from '../targets.js';
 import { batchFeeds } from './batch-feeds.js';
 import type { AttributionInput } from './types.js';
@@ -54,6 +55,8 @@ export interface Graphs {
 }
 
 const ENCODER_STATES = 'encoder_hidden_states';
+/** the prefix of the decoder's names in the chained encoder → decoder graph */
+const DECODER = 'decoder/';
 const ENCODER_OUTPUT = 'last_hidden_state';
 
 const isQuantized = (m: ModelProto | undefined) =>
@@ -143,13 +146,16 @@ export function differentiable(
   );
   const enc = lazy(factory, plainEncoder);
   const dec = lazy(factory, plainDecoder);
-  const encDiff = quantized ? lazy(factory, diffEncoder) : enc;
-  const cotangent = gradName(ENCODER_OUTPUT);
-  const encVjp = lazy(factory, () =>
-    gradientModel(diffEncoder(), { wrt: [INPUTS_EMBEDS], cotangents: { [ENCODER_OUTPUT]: cotangent } }),
-  );
-  const decGrad = lazy(factory, () =>
-    gradientModel(diffDecoder(), { wrt: [ENCODER_STATES, INPUTS_EMBEDS], target: TARGET }),
+  // Encoder and decoder chained into one graph, its gradient taken through both in one run.
+  const grad = lazy(factory, () =>
+    gradientModel(
+      chainGraphs(diffEncoder(), diffDecoder(), {
+        links: { [ENCODER_STATES]: ENCODER_OUTPUT },
+        prefix: DECODER,
+        keep: [TARGET],
+      }),
+      { wrt: [INPUTS_EMBEDS], target: TARGET },
+    ),
   );
 
   const decoderIds = (input: AttributionInput) => {
@@ -158,16 +164,14 @@ export function differentiable(
     return input.decoderIds;
   };
   const encoderFeeds = (
-    s: Session,
+    inputNames: readonly string[],
     embeds: Float32Array,
     batch: number,
     input: AttributionInput,
-    extra: Feeds = {},
-  ) =>
-    batchFeeds(feedCtx, s.inputNames, input.ids, batch, { [INPUTS_EMBEDS]: tensor(embeds, batch), ...extra });
+  ) => batchFeeds(feedCtx, inputNames, input.ids, batch, { [INPUTS_EMBEDS]: tensor(embeds, batch) });
   const decoderFeeds = (
-    s: Session,
-    states: OrtTensor,
+    inputNames: readonly string[],
+    states: OrtTensor | undefined,
     batch: number,
     input: AttributionInput,
     target: TargetSpec,
@@ -180,36 +184,52 @@ export function differentiable(
     const own = new Float32Array(batch * ids.length * embedding.hidden);
     const one = embed(embedding, ids);
     for (let b = 0; b < batch; b++) own.set(one, b * one.length);
-    return batchFeeds(feedCtx, s.inputNames, ids, batch, {
-      [ENCODER_STATES]: states,
+    return batchFeeds(feedCtx, inputNames, ids, batch, {
+      ...(states ? { [ENCODER_STATES]: states } : {}),
       encoder_attention_mask: mask,
       [INPUTS_EMBEDS]: tensor(own, batch),
-      ...targetFeeds(ort, target, s.inputNames),
+      ...targetFeeds(ort, target, inputNames),
     });
+  };
+  /** The chained graph's feeds: the encoder's inputs as they are, the decoder's under DECODER. */
+  const chainedFeeds = (
+    s: Session,
+    embeds: Float32Array,
+    batch: number,
+    input: AttributionInput,
+    target: TargetSpec,
+  ) => {
+    const own = s.inputNames.filter((n) => !n.startsWith(DECODER));
+    const theirs = s.inputNames.filter((n) => n.startsWith(DECODER)).map((n) => n.slice(DECODER.length));
+    const d = decoderFeeds(theirs, undefined, batch, input, target);
+    return {
+      ...encoderFeeds(own, embeds, batch, input),
+      ...Object.fromEntries(Object.entries(d).map(([k, v]) => [DECODER + k, v])),
+    };
   };
   const encode = async (session: Lazy, embeds: Float32Array, batch: number, input: AttributionInput) => {
     const s = await session();
-    return (await s.run(encoderFeeds(s, embeds, batch, input), [ENCODER_OUTPUT]))[ENCODER_OUTPUT];
+    return (await s.run(encoderFeeds(s.inputNames, embeds, batch, input), [ENCODER_OUTPUT]))[ENCODER_OUTPUT];
   };
   const pipeline =
     (encoderSession: Lazy, decoderSession: () => Promise<Session>): Run<Float32Array> =>
     async (embeds, batch, input, target) => {
       const states = await encode(encoderSession, embeds, batch, input);
       const s = await decoderSession();
-      return targetOut(await s.run(decoderFeeds(s, states, batch, input, target), [TARGET]));
+      return targetOut(await s.run(decoderFeeds(s.inputNames, states, batch, input, target), [TARGET]));
     };
+  const chained: Run<Float32Array> = async (embeds, batch, input, target) => {
+    const s = await grad();
+    return targetOut(await s.run(chainedFeeds(s, embeds, batch, input, target), [TARGET]));
+  };
   return {
-    forward: pipeline(enc, () => (!quantized && decGrad.opened && !dec.opened ? decGrad() : dec())),
-    surrogate: quantized ? pipeline(encDiff, decGrad) : undefined,
+    // An fp32 gradient model computes the same target: use it when open, to hold one session, not two.
+    forward: (...a) => (!quantized && grad.opened && !dec.opened ? chained(...a) : pipeline(enc, dec)(...a)),
+    surrogate: quantized ? chained : undefined,
     async gradient(embeds, batch, input, target) {
-      const states = await encode(encDiff, embeds, batch, input);
-      const d = await decGrad();
-      const out = await d.run(decoderFeeds(d, states, batch, input, target));
-      const v = await encVjp();
-      const back = await v.run(
-        encoderFeeds(v, embeds, batch, input, { [cotangent]: out[gradName(ENCODER_STATES)] }),
-      );
-      return { values: targetOut(out), grads: back[gradName(INPUTS_EMBEDS)].data as Float32Array };
+      const s = await grad();
+      const out = await s.run(chainedFeeds(s, embeds, batch, input, target));
+      return { values: targetOut(out), grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array };
     },
   };
 }
