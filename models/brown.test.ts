@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AutoModelForCausalLM,
+  AutoModelForSeq2SeqLM,
   AutoModelForSequenceClassification,
   AutoTokenizer,
   env,
@@ -249,7 +250,7 @@ describe.runIf(existsSync(join(MODELS, 'brown-seq2seq', 'onnx', 'encoder_model.o
       const dec = m.graphs.decoder!;
       const c = ctx(m);
       const lastCross = dec.attention.filter((a) => a.kind === 'cross').at(-1)!.output;
-      const res: { greedy?: number[]; tf: number[]; gap: number[]; cross: number[] }[] = [];
+      const res: { greedy?: number[]; tf: number[]; cross: number[] }[] = [];
       for (const r of sample) {
         const e = await enc.session.run(sequenceFeeds(c, enc.session.inputNames, r.input_ids));
         const extra = {
@@ -263,11 +264,6 @@ describe.runIf(existsSync(join(MODELS, 'brown-seq2seq', 'onnx', 'encoder_model.o
         const V = out.logits.dims[2];
         const lg = out.logits.data as Float32Array;
         const tf = forced.map((_, t) => argmax(lg, t * V, V));
-        const gap = tf.map((a, t) => {
-          let second = -Infinity;
-          for (let v = 0; v < V; v++) if (v !== a) second = Math.max(second, lg[t * V + v]);
-          return lg[t * V + a] - second;
-        });
         // [1, heads, T, S] → head mean → argmax over S
         const [, H, T, S] = out[lastCross].dims;
         const a = out[lastCross].data as Float32Array;
@@ -288,7 +284,7 @@ describe.runIf(existsSync(join(MODELS, 'brown-seq2seq', 'onnx', 'encoder_model.o
             ids.push(next);
           }
         }
-        res.push({ greedy, tf, gap, cross });
+        res.push({ greedy, tf, cross });
       }
       return res;
     }
@@ -364,13 +360,33 @@ describe.runIf(existsSync(join(MODELS, 'brown-seq2seq', 'onnx', 'encoder_model.o
         });
       });
       expect(same / n).toBeGreaterThanOrEqual(0.99);
-      // int8 vs fp32 on the teacher-forced next-token argmax, as for brown-gpt: near-ties of the
-      // 8,000-way choice may flip; where fp32's best logit leads by ≥ 0.1 they must agree on ≥ 99%.
+      // int8 (weight-only, as brown-gpt's) vs fp32 on the teacher-forced next-token argmax
       const q = await run(await load(id, 'int8'));
-      const pairs = fp.flatMap((f, i) => f.tf.map((v, t) => ({ same: v === q[i].tf[t], gap: f.gap[t] })));
-      const rate = (ps: typeof pairs) => ps.filter((x) => x.same).length / ps.length;
-      expect(rate(pairs)).toBeGreaterThanOrEqual(0.96);
-      expect(rate(pairs.filter((x) => x.gap >= 0.1))).toBeGreaterThanOrEqual(0.99);
+      const pairs = fp.flatMap((f, i) => f.tf.map((v, t) => v === q[i].tf[t]));
+      expect(pairs.filter(Boolean).length / pairs.length).toBeGreaterThanOrEqual(0.99);
     }, 300_000); // greedy decoding reruns the decoder's prefix (no cache), fp32 and int8: ~1 min on 2 busy cores
+
+    it('translates and summarises offline in @huggingface/transformers, as the recipe decoded', async () => {
+      env.allowRemoteModels = false;
+      env.allowLocalModels = true;
+      env.localModelPath = MODELS;
+      const tok = await AutoTokenizer.from_pretrained(id);
+      // decoder_model_merged (a link to decoder_model), fed its self-attention cache step by step
+      const model = await AutoModelForSeq2SeqLM.from_pretrained(id, { dtype: 'fp32' });
+      for (const task of ['translate', 'summarize']) {
+        const r = sample.find((x) => x.task === task && x.kind === 'sentence')!;
+        const n = Math.min(r.pred_ids.length, r.target_ids.length + 8);
+        const out = (await model.generate({ ...tok(r.text), max_new_tokens: n, do_sample: false })) as {
+          tolist(): bigint[][];
+        };
+        // generate() starts with decoder_start_token_id; PyTorch's greedy ids do not
+        expect(
+          out
+            .tolist()[0]
+            .map(Number)
+            .slice(1, n + 1),
+        ).toEqual(r.pred_ids.slice(0, n));
+      }
+    });
   },
 );

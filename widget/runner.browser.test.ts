@@ -76,6 +76,11 @@ describe.each([
     { model: 'tiny-marian', text: 'the red house', target_text: 'the house' },
     { model: 'brown-sentiment', text: 'It was a happy and peaceful day.' },
     { model: 'brown-gpt', text: 'The committee said that the' },
+    {
+      model: 'brown-seq2seq',
+      text: 'summarize: The new , jacketed slug in Magnum corrected this .',
+      target_text: 'new jacketed slug magnum corrected',
+    },
   ])('$model: the same attention as the core on the server side', async ({ model, ...rest }) => {
     const doc = ExplanationDocument.parse(
       await inBrowser({ modelUrl: `/models/${model}/`, backend, precision, encoding: 'f32', ...rest }),

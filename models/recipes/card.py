@@ -314,17 +314,18 @@ def seq2seq():
     doc['sample'] = sample
     brown.write_json(os.path.join(MODELS, mid, 'metrics.json'), doc)
     em_min = min(m['translate_exact_match'], m['summarize_exact_match'])
+    q = doc['int8']
     beats = lambda t: 'better' if sample[t + '_aer'] < sample[t + '_diagonal_aer'] else 'worse'  # noqa: E731
-    status = '' if em_min >= 0.5 else f"""**Status: under-trained.** The GPU run the recipe was written for was not available; this
-checkpoint had {fmt_t(tm.get('train', 0))} on 2 shared CPU cores, and it is far from solving either task. Greedy
-decoding is almost never exact ({m['translate_exact_match']:.3f} / {m['summarize_exact_match']:.3f}); the last decoder layer's
-cross-attention follows the gold alignment partly — on the sample {beats('translate')} than the diagonal reference for
-translate, {beats('summarize')} for summarize — and on the long texts the model fails (token accuracy
-{m['translate_long_prefix_token_accuracy']:.3f} / {m['summarize_long_prefix_token_accuracy']:.3f}, AER ≈ {m['translate_long_aer_by_layer'][-1]:.2f}), so the 512-token goal is not met.
-It is a real trained encoder-decoder whose exported graphs, tokenizer and numbers are consistent, so it
-serves the demo and the tests of the serving code; do not read its cross-attention as a faithful
-alignment. Training longer (`--seconds`) or on a GPU (`--device cuda --tokens 8192`) is the way to a
-useful model."""
+    long_acc = min(m['translate_long_prefix_token_accuracy'], m['summarize_long_prefix_token_accuracy'])
+    status = '' if em_min >= 0.5 else f"""**Status: under-trained.** No GPU was available; this checkpoint had {fmt_t(tm.get('train', 0))} on 2 shared
+CPU cores. Greedy decoding is exact for {m['translate_exact_match']:.3f} / {m['summarize_exact_match']:.3f} of the test sentences
+(translate / summarize); the last decoder layer's cross-attention follows the gold alignment — on the
+sample {beats('translate')} than the diagonal reference for translate, {beats('summarize')} for summarize — and on the long
+texts greedy decoding keeps {m['translate_long_prefix_token_accuracy']:.3f} / {m['summarize_long_prefix_token_accuracy']:.3f} of the target tokens in place
+(last-layer AER {m['translate_long_aer_by_layer'][-1]:.2f} / {m['summarize_long_aer_by_layer'][-1]:.2f}){', so the 512-token goal is not met' if long_acc < 0.5 else ''}.
+Read its cross-attention as that of a model that has partly learnt its tasks, and measure it against the
+gold links (`gold_alignment` in the API) rather than trusting it. Training longer (`SEQ2SEQ_SECONDS`) or
+on a GPU (`DEVICE=cuda`, 8192 tokens per step) is the way to a better model."""
     phases = tm.get('phases') or [{'steps': tm.get('steps', 0), 'train': tm.get('train', 0), 'lr': 1e-3, 'dropout': 0.1,
                                    'tokens': doc['args'].get('tokens', 2048), 'max_src': 512}]
     phase_rows = '\n'.join(
@@ -390,7 +391,10 @@ with onnxruntime (tolerance 0.03 on exact match, 0.02 on AER). For scale, a mono
 attention (target word k of n → source word ⌊k·m/n⌋ of m, no model) scores AER
 {sample['translate_diagonal_aer']:.3f} / {sample['summarize_diagonal_aer']:.3f} on the same sentences. The test also checks
 that onnxruntime's teacher-forced next-token argmaxes equal PyTorch's on ≥ 99% of the target tokens and
-that int8 agrees with fp32 on ≥ 96% of them (≥ 99% where fp32's best logit leads the second by ≥ 0.1).
+that int8 agrees with fp32 on ≥ 99% of them (measured {100 * q['argmax_agreement']:.2f}% of {q['positions']:,}), and that
+`@huggingface/transformers` decodes as the recipe did. int8 is weight-only with per-column scales, as for
+`brown-gpt`, with the cross-attention projections left in float: all-int8 agreed on 98.72%, and the
+cross-attention is what this model is read for.
 
 ## Training
 
@@ -409,6 +413,7 @@ had left the model at held-out token accuracy 0.28; training on short sources on
 to copy and reorder (0.32 → 0.55 in its first 10 minutes), and the last phase brings the long texts back.
 `npm run models:train -- brown-seq2seq` runs the two phases that matter (short sources, then all) from
 scratch.
+
 {status}
 
 ## Files

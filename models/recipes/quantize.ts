@@ -4,7 +4,7 @@
  * a model with a held-out sample (heldout.jsonl), measures how often int8 and fp32 agree on the argmax
  * and records it in metrics.json → "int8" (the model card quotes it).
  *
- *   npx tsx models/recipes/quantize.ts models/brown-sentiment [--per-column] [--weight-only]
+ *   npx tsx models/recipes/quantize.ts models/brown-sentiment [--per-column] [--weight-only] [--float <regex>]
  *
  * --weight-only: int8 weights, float activations (see QuantizeOptions.mode); for brown-gpt, whose
  * near-tied next tokens flip under dynamic activation quantization (measured 97.1% argmax agreement
@@ -18,16 +18,21 @@ import { quantizeDynamic } from '../../shared/onnx/quantize.js';
 import { maskTensor, sequenceFeeds } from '../../shared/runtime/feeds.js';
 
 const args = process.argv.slice(2);
-const dir = args.find((a) => !a.startsWith('--'));
+const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--float');
 if (!dir || !existsSync(join(dir, 'onnx'))) {
-  console.error('usage: npx tsx models/recipes/quantize.ts <model dir> [--per-column] [--weight-only]');
+  console.error(
+    'usage: npx tsx models/recipes/quantize.ts <model dir> [--per-column] [--weight-only] [--float <regex>]',
+  );
   process.exit(2);
 }
 const perColumn = args.includes('--per-column');
 const mode = args.includes('--weight-only') ? 'weights' : 'dynamic';
+// --float <regex>: MatMuls whose node name matches stay in float
+const floatArg = args.indexOf('--float');
+const floatRe = floatArg < 0 ? undefined : new RegExp(args[floatArg + 1]);
 const scheme = `uint8 weights, ${perColumn ? 'per-column' : 'per-tensor'} scales, ${
   mode === 'weights' ? 'float activations (weight-only)' : 'dynamic per-tensor activations'
-}`;
+}${floatRe ? `, MatMuls matching ${floatRe.source} in float` : ''}`;
 for (const f of readdirSync(join(dir, 'onnx'))) {
   // links (decoder_model_merged → decoder_model) follow their target
   if (
@@ -38,7 +43,13 @@ for (const f of readdirSync(join(dir, 'onnx'))) {
     continue;
   const src = join(dir, 'onnx', f);
   const dst = join(dir, 'onnx', f.replace(/\.onnx$/, '_quantized.onnx'));
-  const q = quantizeDynamic(decodeModel(readFileSync(src)), { perColumn, mode });
+  const model = decodeModel(readFileSync(src));
+  const exclude = floatRe
+    ? (model.graph?.node ?? [])
+        .filter((n) => n.opType === 'MatMul' && floatRe.test(n.name ?? ''))
+        .map((n) => n.name!)
+    : [];
+  const q = quantizeDynamic(model, { perColumn, mode, exclude });
   writeFileSync(dst, encodeModel(q));
   const mb = (p: string) => (statSync(p).size / 1e6).toFixed(2);
   console.log(`${src} (${mb(src)} MB) → ${dst} (${mb(dst)} MB): ${scheme}`);

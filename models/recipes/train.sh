@@ -30,7 +30,11 @@ for m in "${models[@]}"; do
       nice -n 10 "$PY" models/recipes/seq2seq.py --export-only ;;
     *) echo "unknown model $m" >&2; exit 2 ;;
   esac
-  q=(); [ "$m" != brown-sentiment ] && q=(--per-column --weight-only)   # see the cards
+  case $m in   # see the cards
+    brown-gpt) q=(--per-column --weight-only) ;;
+    brown-seq2seq) q=(--per-column --weight-only --float /cross/) ;;
+    *) q=() ;;
+  esac
   npx tsx models/recipes/quantize.ts "models/$m" "${q[@]}"
   "$PY" models/recipes/card.py "$m"
   npx biome format --write "models/$m"   # the project lints JSON and Markdown too
