@@ -36,6 +36,12 @@ const PPL_REL_TOL = 0.01;
 /** int8 perplexity may be this much (relative) above fp32. */
 const INT8_PPL_REL_TOL = 0.05;
 
+/** @huggingface/transformers reads the model folders from disk, never the Hub. */
+function offlineTransformers() {
+  env.allowRemoteModels = false;
+  env.allowLocalModels = true;
+  env.localModelPath = MODELS;
+}
 const load = (id: string, p: 'fp32' | 'int8') => loadLocal(id, diskReader(join(MODELS, id)), p);
 const ctx = (m: LoadedModel) => ({
   ort: m.ort,
@@ -103,9 +109,7 @@ describe('brown-sentiment', () => {
   });
 
   it('loads offline in @huggingface/transformers and gives the same logits', async () => {
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = MODELS;
+    offlineTransformers();
     const tok = await AutoTokenizer.from_pretrained(id);
     const model = await AutoModelForSequenceClassification.from_pretrained(id, { dtype: 'fp32' });
     const r = sample[0];
@@ -222,9 +226,7 @@ describe('brown-gpt', () => {
   });
 
   it('generates offline in @huggingface/transformers', async () => {
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = MODELS;
+    offlineTransformers();
     const tok = await AutoTokenizer.from_pretrained(id);
     const model = await AutoModelForCausalLM.from_pretrained(id, { dtype: 'q8' });
     const inputs = tok('The jury said that the');
@@ -367,9 +369,7 @@ describe.runIf(existsSync(join(MODELS, 'brown-seq2seq', 'onnx', 'encoder_model.o
     }, 300_000); // greedy decoding reruns the decoder's prefix (no cache), fp32 and int8: ~1 min on 2 busy cores
 
     it('translates and summarises offline in @huggingface/transformers, as the recipe decoded', async () => {
-      env.allowRemoteModels = false;
-      env.allowLocalModels = true;
-      env.localModelPath = MODELS;
+      offlineTransformers();
       const tok = await AutoTokenizer.from_pretrained(id);
       // decoder_model_merged (a link to decoder_model), fed its self-attention cache step by step
       const model = await AutoModelForSeq2SeqLM.from_pretrained(id, { dtype: 'fp32' });
