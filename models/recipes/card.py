@@ -433,7 +433,10 @@ npm run models:train -- brown-seq2seq   # both phases, export, int8, this card
 The phase budgets are `SEQ2SEQ_SHORT_SECONDS` (default 2100) and `SEQ2SEQ_SECONDS` (3000); `DEVICE=cuda`
 trains on a GPU at 8192 tokens per step. Training is time-based, so the result depends on the machine's
 speed. Checkpoints go to `models/recipes/.cache/` (every 5 minutes to `*.partial` while training); the
-int8 files come from `npx tsx models/recipes/quantize.ts models/brown-seq2seq --per-column --weight-only`.
+int8 files come from `npx tsx models/recipes/quantize.ts models/brown-seq2seq --per-column --weight-only
+--float /cross/`. To train this model further, resume from its committed export:
+`nice -n 10 /usr/bin/python3 models/recipes/seq2seq.py --train-only --resume models/brown-seq2seq --dropout 0
+--seconds 1800`, then `--export-only` and the steps above.
 """
     with open(os.path.join(MODELS, mid, 'README.md'), 'w') as f:
         f.write(card)

@@ -336,6 +336,26 @@ class DecoderExport(torch.nn.Module):
         return (logits, *[t for kv in presents for t in kv])
 
 
+def load_exported(model, folder):
+    """Loads the weights of a model folder's fp32 ONNX export into `model` (checkpoints live in an
+    ignored cache; the committed export is the lasting copy) and returns its training phases."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+    state = {}
+    for f in ('encoder_model', 'decoder_model'):
+        g = onnx.load(os.path.join(folder, 'onnx', f'{f}.onnx')).graph
+        inits = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+        state.update({k[2:]: v for k, v in inits.items() if k.startswith('m.')})
+        for n in g.node:  # Linear weights: folded transposes, named by their MatMul ('/m/dec.0/cross/q/MatMul')
+            if n.op_type == 'MatMul' and n.input[1] in inits:
+                path = [x for x in n.name.strip('/').split('/') if x != 'm'][:-1]
+                state['.'.join(path) + '.weight'] = inits[n.input[1]].T
+    model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items()})
+    with open(os.path.join(folder, 'metrics.json')) as f:
+        return json.load(f)['timings_s'].get('phases', [])
+
+
 def exact(model, exs, device='cpu'):
     outs = greedy(model, exs, device)
     return sum(o == e['tgt'] for o, e in zip(outs, exs)) / max(1, len(exs)), outs
@@ -355,7 +375,8 @@ def main():
     ap.add_argument('--lr', type=float, default=1e-3, help='peak learning rate')
     ap.add_argument('--dropout', type=float, default=0.1)
     ap.add_argument('--max-src', type=int, default=MAXLEN, help='train only on sources up to this many tokens (a curriculum phase)')
-    ap.add_argument('--resume', default=None, help='start from this checkpoint (a new warm-up and cosine schedule)')
+    ap.add_argument('--resume', default=None,
+                    help='start from this checkpoint, or from a model folder\'s fp32 export (a new warm-up and cosine schedule)')
     ap.add_argument('--train-only', action='store_true')
     ap.add_argument('--export-only', action='store_true')
     ap.add_argument('--ckpt', default=os.path.join(brown.ROOT, 'models', 'recipes', '.cache', 'seq2seq.npz'))
@@ -380,7 +401,9 @@ def main():
         tr = [e for e in tr if len(e['src']) <= a.max_src]
         timings['data'] = time.time() - t
         log(f'train examples {len(tr)} (long {sum(1 for e in tr if e.get("long"))})')
-        if a.resume:
+        if a.resume and os.path.isdir(a.resume):
+            timings['phases'] = load_exported(model, a.resume)
+        elif a.resume:
             brown.load_npz(model, a.resume)
             timings['phases'] = brown.load_timings(a.resume).get('phases') or [brown.load_timings(a.resume)]
         model.to(a.device)
