@@ -29,6 +29,16 @@ def rows(mid):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def metrics(mid):
+    with open(os.path.join(MODELS, mid, 'metrics.json')) as f:
+        return json.load(f)
+
+
+def write_card(mid, text):
+    with open(os.path.join(MODELS, mid, 'README.md'), 'w') as f:
+        f.write(text)
+
+
 def size(mid, name):
     return os.path.getsize(os.path.join(MODELS, mid, 'onnx', name)) / 1e6
 
@@ -46,8 +56,7 @@ def common_files(mid, files):
 
 def sentiment():
     mid = 'brown-sentiment'
-    with open(os.path.join(MODELS, mid, 'metrics.json')) as f:
-        doc = json.load(f)
+    doc = metrics(mid)
     m, tm = doc['metrics'], doc['timings_s']
     rs = rows(mid)
     sent = [r for r in rs if r['kind'] == 'sentence']
@@ -169,14 +178,12 @@ npx tsx models/recipes/quantize.ts models/brown-sentiment
 or `npm run models:train -- brown-sentiment` (CPU, the same steps). The checkpoint goes to
 `models/recipes/.cache/sentiment.npz`; seeds are fixed (1234), the split is fixed by file name.
 """
-    with open(os.path.join(MODELS, mid, 'README.md'), 'w') as f:
-        f.write(card)
+    write_card(mid, card)
 
 
 def gpt():
     mid = 'brown-gpt'
-    with open(os.path.join(MODELS, mid, 'metrics.json')) as f:
-        doc = json.load(f)
+    doc = metrics(mid)
     m, tm = doc['metrics'], doc['timings_s']
     rs = rows(mid)
 
@@ -274,14 +281,12 @@ npx tsx models/recipes/quantize.ts models/brown-gpt --per-column --weight-only
 ```
 or `npm run models:train -- brown-gpt` (CPU, same steps). Seed 4321.
 """
-    with open(os.path.join(MODELS, mid, 'README.md'), 'w') as f:
-        f.write(card)
+    write_card(mid, card)
 
 
 def seq2seq():
     mid = 'brown-seq2seq'
-    with open(os.path.join(MODELS, mid, 'metrics.json')) as f:
-        doc = json.load(f)
+    doc = metrics(mid)
     m, tm = doc['metrics'], doc['timings_s']
     rs = rows(mid)
     sample = {}
@@ -438,8 +443,7 @@ int8 files come from `npx tsx models/recipes/quantize.ts models/brown-seq2seq --
 `nice -n 10 /usr/bin/python3 models/recipes/seq2seq.py --train-only --resume models/brown-seq2seq --dropout 0
 --seconds 1800`, then `--export-only` and the steps above.
 """
-    with open(os.path.join(MODELS, mid, 'README.md'), 'w') as f:
-        f.write(card)
+    write_card(mid, card)
 
 
 if __name__ == '__main__':

@@ -207,24 +207,22 @@ export function differentiable(
       ...Object.fromEntries(Object.entries(d).map(([k, v]) => [DECODER + k, v])),
     };
   };
-  const encode = async (session: Lazy, embeds: Float32Array, batch: number, input: AttributionInput) => {
-    const s = await session();
-    return (await s.run(encoderFeeds(s.inputNames, embeds, batch, input), [ENCODER_OUTPUT]))[ENCODER_OUTPUT];
+  /** The model as it is: the encoder, then the decoder on its states. */
+  const twoGraphs: Run<Float32Array> = async (embeds, batch, input, target) => {
+    const e = await enc();
+    const states = (await e.run(encoderFeeds(e.inputNames, embeds, batch, input), [ENCODER_OUTPUT]))[
+      ENCODER_OUTPUT
+    ];
+    const d = await dec();
+    return targetOut(await d.run(decoderFeeds(d.inputNames, states, batch, input, target), [TARGET]));
   };
-  const pipeline =
-    (encoderSession: Lazy, decoderSession: () => Promise<Session>): Run<Float32Array> =>
-    async (embeds, batch, input, target) => {
-      const states = await encode(encoderSession, embeds, batch, input);
-      const s = await decoderSession();
-      return targetOut(await s.run(decoderFeeds(s.inputNames, states, batch, input, target), [TARGET]));
-    };
   const chained: Run<Float32Array> = async (embeds, batch, input, target) => {
     const s = await grad();
     return targetOut(await s.run(chainedFeeds(s, embeds, batch, input, target), [TARGET]));
   };
   return {
     // An fp32 gradient model computes the same target: use it when open, to hold one session, not two.
-    forward: (...a) => (!quantized && grad.opened && !dec.opened ? chained(...a) : pipeline(enc, dec)(...a)),
+    forward: (...a) => (!quantized && grad.opened && !dec.opened ? chained(...a) : twoGraphs(...a)),
     surrogate: quantized ? chained : undefined,
     async gradient(embeds, batch, input, target) {
       const s = await grad();
