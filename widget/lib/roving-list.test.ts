@@ -1,6 +1,6 @@
 /** The list views' event wiring, driven with stand-ins for the DOM (the unit project runs in Node). */
 import { describe, expect, it } from 'vitest';
-import { dataIndex, reannounce, rovingHandlers } from './roving-list.js';
+import { dataIndex, rovingHandlers } from './roving-list.js';
 
 /** An element whose nearest `data-i` ancestor holds `i` (none when undefined). */
 const inItem = (i?: number) =>
@@ -11,14 +11,6 @@ describe('roving list', () => {
     expect(dataIndex(inItem(3))).toBe(3);
     expect(dataIndex(inItem())).toBeNull();
     expect(dataIndex(null)).toBeNull();
-  });
-
-  it('changes the announcement even when the text repeats', () => {
-    const once = reannounce('layer 2')('');
-    const twice = reannounce('layer 2')(once);
-    expect(once).not.toBe(twice);
-    expect([once.trim(), twice.trim()]).toEqual(['layer 2', 'layer 2']);
-    expect(reannounce('layer 2')(twice)).toBe(once);
   });
 
   it('moves the active item by key, clamped, and activates and announces a focused item', () => {

@@ -10,14 +10,6 @@ export function dataIndex(el: EventTarget | null): number | null {
   return v == null ? null : Number(v);
 }
 
-/**
- * A live-region update that screen readers announce even when the text repeats: a trailing
- * no-break space alternates, so the region's content always changes.
- */
-export function reannounce(text: string): (prev: string) => string {
-  return (prev) => `${text}${prev.endsWith('\u00a0') ? '' : '\u00a0'}`;
-}
-
 export interface RovingList {
   /** the active item (clamped to the list) and the number of items */
   a: number;

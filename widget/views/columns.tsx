@@ -5,6 +5,7 @@
  * are a roving-tabindex list (Up/Down within a column, Left/Right across, Escape clears).
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { reannounce } from '../lib/announce.js';
 import { rgb, sizeCanvas, type Theme } from '../lib/canvas.js';
 import { formatWeight } from '../lib/color.js';
 import type { LinesSnapshot, SnapshotSlot } from '../lib/snapshot.js';
@@ -149,7 +150,7 @@ export function Columns(p: ColumnsProps) {
   const say = (s: { side: Side; i: number }) => {
     const d = describe(s);
     const text = `${d.me} ${s.side === 'l' ? '→' : '←'} ${d.top.map((t) => `${t.text} ${formatWeight(t.w)}`).join(', ')}`;
-    setAnnounce((prev) => `${text}${prev.endsWith('\u00a0') ? '' : '\u00a0'}`);
+    setAnnounce(reannounce(text));
   };
   const onKeyDown = (e: KeyboardEvent) => {
     let { side, i } = active;

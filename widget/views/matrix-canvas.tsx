@@ -9,6 +9,7 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Legend } from '../legend.js';
+import { reannounce } from '../lib/announce.js';
 import { heatBitmap, rgb, sizeCanvas, type Theme } from '../lib/canvas.js';
 import { formatWeight } from '../lib/color.js';
 import { gridStep } from '../lib/keys.js';
@@ -228,8 +229,7 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
   });
   const announceCell = (p: Pos) => {
     const d = describe(p);
-    // Alternate a trailing no-break space so re-announcing the same text still changes the region.
-    setAnnounce((prev) => `${d.row} → ${d.col}: ${d.value}${prev.endsWith('\u00a0') ? '' : '\u00a0'}`);
+    setAnnounce(reannounce(`${d.row} → ${d.col}: ${d.value}`));
   };
 
   const onPointerMove = (e: PointerEvent) => {

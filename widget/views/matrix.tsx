@@ -8,6 +8,7 @@
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Legend } from '../legend.js';
+import { reannounce } from '../lib/announce.js';
 import { formatWeight, mixPercent, scaleT } from '../lib/color.js';
 import { gridStep } from '../lib/keys.js';
 import { memo } from '../lib/memo.js';
@@ -95,8 +96,7 @@ export function MatrixView({ values, labels, max, caption, title, snap }: Props)
     setFocused(true);
     setActive(p);
     const d = describe(p);
-    // Alternate a trailing no-break space so re-announcing the same text still changes the region.
-    setAnnounce((prev) => `${d.row} → ${d.col}: ${d.value}${prev.endsWith('\u00a0') ? '' : '\u00a0'}`);
+    setAnnounce(reannounce(`${d.row} → ${d.col}: ${d.value}`));
   };
 
   const shown = hover ?? (focused ? { r: ar, c: ac } : null);

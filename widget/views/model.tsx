@@ -5,6 +5,7 @@
  * Enter opens that layer and head in the matrix view. Arrow keys move a roving tab stop.
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { reannounce } from '../lib/announce.js';
 import { blockMax, maxOf, paintRamp, type Theme } from '../lib/canvas.js';
 import { entryValues, headMatrix } from '../lib/decode.js';
 import { entryFor, GROUP_LABEL, headIds, isCombined, type View } from '../lib/groups.js';
@@ -112,7 +113,7 @@ function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
     const t = grid.rows[r]?.[c];
     if (t) {
       const d = describe(t);
-      setAnnounce((prev) => `${d.name}${d.st ? `: ${d.st}` : ''}${prev.endsWith('\u00a0') ? '' : '\u00a0'}`);
+      setAnnounce(reannounce(`${d.name}${d.st ? `: ${d.st}` : ''}`));
     }
     // Move DOM focus after the tab stop moved.
     requestAnimationFrame(() => box.current?.querySelector<HTMLElement>(`[data-rc="${r},${c}"]`)?.focus());

@@ -6,9 +6,10 @@
  * number the chart draws, for screen readers and for copying.
  */
 import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { reannounce } from '../lib/announce.js';
 import type { Theme } from '../lib/canvas.js';
 import { layerName, layerSummary, pct, probeChart, probeTitle, pts, readProbe } from '../lib/probe.js';
-import { reannounce, rovingHandlers } from '../lib/roving-list.js';
+import { rovingHandlers } from '../lib/roving-list.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import type { ExplanationDocument } from '../lib/types.js';
 import { withTheme } from '../use-theme.js';

@@ -6,10 +6,11 @@
  * completeness error.
  */
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { reannounce } from '../lib/announce.js';
 import type { Theme } from '../lib/canvas.js';
 import { mixPercent } from '../lib/color.js';
 import { methodName } from '../lib/methods.js';
-import { reannounce, rovingHandlers } from '../lib/roving-list.js';
+import { rovingHandlers } from '../lib/roving-list.js';
 import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from '../lib/saliency.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import { displayToken } from '../lib/tokens.js';
