@@ -233,6 +233,24 @@ describe('demo page (site/index.html) on the API origin', () => {
       ]);
       expect(g.rows.length).toBeGreaterThan(2);
       await snap(page, `site-brown-seq2seq-${scheme}`, null);
+      if (scheme === 'light') {
+        // A long example (272 source tokens): the cross-attention comes back whole, drawn on the canvas matrix.
+        await page.getByRole('button', { name: /^translate: Vincent G\. Ierulli .* \(\d+ words\)$/ }).click();
+        await expect
+          .poll(() => page.locator('#viz').getAttribute('target-text'))
+          .toMatch(/^vincent g\. ierulli assistant district attorney temporary/);
+        const matrix = page.locator('#viz [aria-roledescription="attention matrix"]');
+        await expect
+          .poll(async () => (await matrix.count()) && (await matrix.getAttribute('aria-label')), {
+            timeout: 60_000,
+          })
+          .toMatch(/ \d+ by \d+ cells/);
+        const [rows, cols] = (await matrix.getAttribute('aria-label'))!
+          .match(/(\d+) by (\d+) cells/)!
+          .slice(1)
+          .map(Number);
+        expect(Math.min(rows, cols)).toBeGreaterThan(250);
+      }
       expect(errors).toEqual([]);
       await page.close();
     }

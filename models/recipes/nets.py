@@ -29,14 +29,30 @@ class SelfAttention(nn.Module):
         b, h, t, dh = ctx.shape
         return self.o(ctx.transpose(1, 2).reshape(b, t, h * dh))
 
-    def forward(self, x, bias, past=None, kv=None):
+    def forward(self, x, bias, past=None, kv=None, rope=None):
         q = self.split(self.q(x))
         src = x if kv is None else kv
         k, v = self.split(self.k(src)), self.split(self.v(src))
+        if rope is not None:
+            q, k = rotate(q, *rope), rotate(k, *rope)
         if past is not None:
             k = torch.cat([past[0], k], dim=2)
             v = torch.cat([past[1], v], dim=2)
         return self.attend(q, k, v, bias), (k, v)
+
+
+def rope_tables(pos, dh, base=10000.0):
+    """Rotary position embedding (RoFormer; as in Llama): cos/sin per position, computed from the
+    positions themselves rather than looked up in a table, so there is no longest position."""
+    inv = 1.0 / base ** (torch.arange(0, dh, 2, dtype=torch.float32, device=pos.device) / dh)
+    ang = pos.to(torch.float32)[:, None] * inv[None, :]
+    ang = torch.cat([ang, ang], dim=-1)
+    return ang.cos(), ang.sin()
+
+
+def rotate(x, cos, sin):
+    half = x.shape[-1] // 2
+    return x * cos + torch.cat([-x[..., half:], x[..., :half]], dim=-1) * sin
 
 
 class FFN(nn.Module):
@@ -159,8 +175,8 @@ class DecoderLayer(nn.Module):
         self.ln3, self.ffn = nn.LayerNorm(d), FFN(d, ff)
         self.drop = nn.Dropout(drop)
 
-    def forward(self, x, self_bias, enc, cross_bias, past=None):
-        a, present = self.self_attn(self.ln1(x), self_bias, past)
+    def forward(self, x, self_bias, enc, cross_bias, past=None, rope=None):
+        a, present = self.self_attn(self.ln1(x), self_bias, past, rope=rope)
         x = x + self.drop(a)
         x = x + self.drop(self.cross(self.ln2(x), cross_bias, kv=enc)[0])
         return x + self.drop(self.ffn(self.ln3(x))), present
@@ -172,34 +188,40 @@ class EncLayer(nn.Module):
         self.ln1, self.attn, self.ln2, self.ffn = nn.LayerNorm(d), SelfAttention(d, heads), nn.LayerNorm(d), FFN(d, ff)
         self.drop = nn.Dropout(drop)
 
-    def forward(self, x, bias):
-        x = x + self.drop(self.attn(self.ln1(x), bias)[0])
+    def forward(self, x, bias, rope=None):
+        x = x + self.drop(self.attn(self.ln1(x), bias, rope=rope)[0])
         return x + self.drop(self.ffn(self.ln2(x)))
 
 
 class Seq2Seq(nn.Module):
-    def __init__(self, vocab, d=96, enc_layers=2, dec_layers=2, heads=4, ff=384, max_pos=512, drop=0.1):
+    """Rotary positions in the encoder's and the decoder's self-attention, none in the cross-attention:
+    where to read in the source is found by content (the source piece after the one just copied), which
+    does not depend on how far into a text the decoder is, so sentences teach what long texts need."""
+
+    def __init__(self, vocab, d=96, enc_layers=2, dec_layers=2, heads=4, ff=384, drop=0.1):
         super().__init__()
         self.emb = nn.Embedding(vocab, d)
-        self.enc_pos, self.dec_pos = nn.Embedding(max_pos, d), nn.Embedding(max_pos, d)
         self.enc = nn.ModuleList(EncLayer(d, heads, ff, drop) for _ in range(enc_layers))
         self.dec = nn.ModuleList(DecoderLayer(d, heads, ff, drop) for _ in range(dec_layers))
         self.enc_ln, self.dec_ln = nn.LayerNorm(d), nn.LayerNorm(d)
         self.final_bias = nn.Parameter(torch.zeros(vocab))
+        self.dh = d // heads
         self.apply(init)
 
     def encode(self, input_ids, attention_mask):
         t = input_ids.shape[1]
-        x = self.emb(input_ids) + self.enc_pos(torch.arange(t, device=input_ids.device)).unsqueeze(0)
+        x = self.emb(input_ids)
+        rope = rope_tables(torch.arange(t, device=input_ids.device), self.dh)
         bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * NEG
         for layer in self.enc:
-            x = layer(x, bias)
+            x = layer(x, bias, rope)
         return self.enc_ln(x)
 
     def decode(self, input_ids, enc, encoder_attention_mask, past=None, offset=0):
         t = input_ids.shape[1]
         pos = torch.arange(t, device=input_ids.device) + offset
-        x = self.emb(input_ids) + self.dec_pos(pos).unsqueeze(0)
+        x = self.emb(input_ids)
+        rope = rope_tables(pos, self.dh)
         total = t + offset
         k_pos = torch.arange(total, device=x.device)
         causal = (k_pos[None, :] <= pos[:, None])[None, None]
@@ -207,7 +229,7 @@ class Seq2Seq(nn.Module):
         cross_bias = (1.0 - encoder_attention_mask[:, None, None, :].to(x.dtype)) * NEG
         presents = []
         for i, layer in enumerate(self.dec):
-            x, p = layer(x, self_bias, enc, cross_bias, None if past is None else past[i])
+            x, p = layer(x, self_bias, enc, cross_bias, None if past is None else past[i], rope)
             presents.append(p)
         x = self.dec_ln(x)
         return x @ self.emb.weight.t() + self.final_bias, presents

@@ -278,7 +278,7 @@ def aer(model, exs, device='cpu', batch=32):
     return [1 - 2 * hit[i] / max(1, na[i] + ns) for i in range(L)]
 
 
-def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None, peak=1e-3):
+def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None, peak=1e-3, dec_noise=0.0):
     opt = torch.optim.AdamW(model.parameters(), lr=peak, weight_decay=0.01, betas=(0.9, 0.98))
     bs = batches(exs, tokens, rng)
     t0, step, bi = time.time(), 0, 0
@@ -292,6 +292,12 @@ def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None, peak=
         chunk = [exs[i] for i in bs[bi]]
         bi += 1
         src, mask, dec_in, tgt = batch_tensors(chunk, device)
+        if dec_noise:
+            # a few decoder inputs replaced by random pieces: the model learns to find its place again after a
+            # wrong piece, as greedy decoding of a long text needs (the start token stays)
+            hit = (torch.rand(dec_in.shape, device=device) < dec_noise) & (dec_in != 0)
+            hit[:, 0] = False
+            dec_in = torch.where(hit, torch.randint_like(dec_in, 5, model.emb.num_embeddings), dec_in)
         lr = peak * min(1, (step + 1) / 300) * 0.5 * (1 + math.cos(math.pi * min(1, frac)))
         for g in opt.param_groups:
             g['lr'] = lr
@@ -305,7 +311,7 @@ def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None, peak=
             log(f's2s step {step} loss {loss.item():.3f} {time.time() - t0:.0f}s')
         step += 1
         if ckpt and time.time() - last_save > 300:
-            brown.save_npz(model, ckpt + '.partial', {'steps': step})
+            brown.save_npz(model, ckpt + '.partial', {'steps': step, 'train': time.time() - t0})
             last_save = time.time()
     log(f'trained {step} steps in {time.time() - t0:.0f}s')
     return step
@@ -351,9 +357,24 @@ def load_exported(model, folder):
             if n.op_type == 'MatMul' and n.input[1] in inits:
                 path = [x for x in n.name.strip('/').split('/') if x != 'm'][:-1]
                 state['.'.join(path) + '.weight'] = inits[n.input[1]].T
-    model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items()})
+    own = model.state_dict()
+    dropped = sorted(k for k in state if k not in own)  # e.g. the learned position tables of an older export
+    if dropped:
+        print('not in this model, left out:', ', '.join(dropped), flush=True)
+    model.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items() if k in own})
     with open(os.path.join(folder, 'metrics.json')) as f:
         return json.load(f)['timings_s'].get('phases', [])
+
+
+def edit_distance(a, b):
+    """Levenshtein distance between two id lists (insertions, deletions, substitutions)."""
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
 
 
 def exact(model, exs, device='cpu'):
@@ -368,12 +389,15 @@ def main():
     ap.add_argument('--tokens', type=int, default=4096, help='padded source tokens per step')
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--eval-examples', type=int, default=500, help='test sentences per task for the metrics')
-    ap.add_argument('--long-examples', type=int, default=10, help='test texts of ~440 source words per task')
+    ap.add_argument('--long-examples', type=int, default=20, help='test texts of ~440 source words per task')
     ap.add_argument('--out', default=None, help='model folder to write (default models/brown-seq2seq)')
     ap.add_argument('--seed', type=int, default=99)
     ap.add_argument('--device', default='cpu')
     ap.add_argument('--lr', type=float, default=1e-3, help='peak learning rate')
     ap.add_argument('--dropout', type=float, default=0.1)
+    ap.add_argument('--sentence-frac', type=float, default=1.0,
+                    help='train on this fraction of the single sentences (all packed texts are kept)')
+    ap.add_argument('--dec-noise', type=float, default=0.0, help='replace this fraction of decoder inputs by random pieces')
     ap.add_argument('--max-src', type=int, default=MAXLEN, help='train only on sources up to this many tokens (a curriculum phase)')
     ap.add_argument('--resume', default=None,
                     help='start from this checkpoint, or from a model folder\'s fp32 export (a new warm-up and cosine schedule)')
@@ -399,6 +423,9 @@ def main():
     else:
         tr = examples(docs, pc, 'train', long_frac=1.0, rng=random.Random(a.seed + 1))
         tr = [e for e in tr if len(e['src']) <= a.max_src]
+        if a.sentence_frac < 1:
+            keep = random.Random(a.seed + 2)
+            tr = [e for e in tr if e.get('long') or keep.random() < a.sentence_frac]
         timings['data'] = time.time() - t
         log(f'train examples {len(tr)} (long {sum(1 for e in tr if e.get("long"))})')
         if a.resume and os.path.isdir(a.resume):
@@ -408,12 +435,13 @@ def main():
             timings['phases'] = brown.load_timings(a.resume).get('phases') or [brown.load_timings(a.resume)]
         model.to(a.device)
         t = time.time()
-        steps = train(model, tr, rng, log, a.device, a.tokens, a.seconds, a.steps, a.ckpt, a.lr)
+        steps = train(model, tr, rng, log, a.device, a.tokens, a.seconds, a.steps, a.ckpt, a.lr, a.dec_noise)
         phase = {'steps': steps, 'train': time.time() - t, 'lr': a.lr, 'dropout': a.dropout, 'tokens': a.tokens,
-                 'max_src': a.max_src}
+                 'max_src': a.max_src, 'positions': 'rotary', 'sentence_frac': a.sentence_frac,
+                 'dec_noise': a.dec_noise}
         timings['phases'] = timings.get('phases', []) + [phase]
-        timings['steps'] = sum(p['steps'] for p in timings['phases'])
-        timings['train'] = sum(p['train'] for p in timings['phases'])
+        timings['steps'] = sum(p.get('steps', 0) for p in timings['phases'])
+        timings['train'] = sum(p.get('train', 0) for p in timings['phases'])
         model.cpu()
         brown.save_npz(model, a.ckpt, timings)
         if a.train_only:
@@ -435,8 +463,11 @@ def main():
         lt = rs.sample(lt, min(a.long_examples, len(lt)))
         em_l, outs = exact(model, lt)
         tok_acc = sum(sum(int(a == b) for a, b in zip(o, e['tgt'])) for o, e in zip(outs, lt)) / sum(len(e['tgt']) for e in lt)
+        metrics[f'{task}_long_examples'] = len(lt)
         metrics[f'{task}_long_exact_match'] = em_l
         metrics[f'{task}_long_prefix_token_accuracy'] = tok_acc
+        # one dropped or repeated piece shifts every later position; edit accuracy counts it once
+        metrics[f'{task}_long_edit_accuracy'] = 1 - sum(edit_distance(o, e['tgt']) for o, e in zip(outs, lt)) / sum(len(e['tgt']) for e in lt)
         metrics[f'{task}_long_mean_source_tokens'] = sum(len(e['src']) for e in lt) / len(lt)
         metrics[f'{task}_long_aer_by_layer'] = aer(model, lt)
         picks = rs.sample(ev, min(45, len(ev)))
