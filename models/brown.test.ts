@@ -351,11 +351,14 @@ describe.runIf(existsSync(join(MODELS, 'brown-seq2seq', 'onnx', 'encoder_model.o
           idx.map((i) => fp[i].cross),
         );
         expect(Math.abs(a - card[`${task}_aer`])).toBeLessThanOrEqual(0.02);
-        // the long texts (≈ 430-token sources): teacher-forced next-token accuracy
-        const long = sample.map((_, i) => i).filter((i) => sample[i].task === task && sample[i].kind === 'long');
+        // the long texts (≈ 426-token sources): teacher-forced next-token accuracy
+        const long = sample
+          .map((_, i) => i)
+          .filter((i) => sample[i].task === task && sample[i].kind === 'long');
         const hits = long.flatMap((i) => fp[i].tf.map((v, t) => v === sample[i].target_ids[t]));
-        expect(Math.abs(hits.filter(Boolean).length / hits.length - card[`${task}_long_teacher_forced_accuracy`]))
-          .toBeLessThanOrEqual(0.01);
+        expect(
+          Math.abs(hits.filter(Boolean).length / hits.length - card[`${task}_long_teacher_forced_accuracy`]),
+        ).toBeLessThanOrEqual(0.01);
       }
       // teacher-forced predictions equal the recipe's on ≥ 99% of the target tokens (long texts included)
       let same = 0;
