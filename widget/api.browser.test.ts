@@ -185,7 +185,7 @@ describe('probe from the API (explain="probe")', () => {
 });
 
 describe('demo page (site/index.html) on the API origin', () => {
-  it('lists the models, draws brown-sentiment, and switches to brown-seq2seq with a summary example', async () => {
+  it('lists the models, draws brown-sentiment, and switches to brown-seq2seq with a summary and a 272-token translation', async () => {
     for (const scheme of ['light', 'dark'] as const) {
       const { page, errors } = await browser.open('', {
         base: apiUrl,
