@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../models/tiny/bert.js';
 import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
+import { buildTinyMarian } from '../../models/tiny/marian.js';
 import { nodeOrt } from '../../test/helpers/local-model.js';
+import { GraphIndex } from '../onnx/graph-index.js';
 import { decodeModel, encodeModel } from '../onnx/proto.js';
 import { createSessionFactory } from '../runtime/session.js';
 import { batchFeeds } from './saliency/batch-feeds.js';
@@ -45,6 +47,15 @@ describe('targets', () => {
     compare(gpt2, ids, { score: 'log_probability', tokens: [40, 41], positions: [2, 3], foils: [5, 6] }));
   it('probability of a token', () =>
     compare(gpt2, ids, { score: 'probability', tokens: [40], positions: [4] }));
+  it("selects the explained rows before a biased LM head (Marian's final_logits_bias)", () => {
+    // (the values through this head are pinned by the tiny-marian whole-model gradient tests)
+    const decoder = decodeModel(buildTinyMarian().files['onnx/decoder_model.onnx'] as Uint8Array);
+    const g = new GraphIndex(appendTarget(decoder, { score: 'log_probability' }).graph!);
+    const bias = g.producer.get('logits')!;
+    expect(bias.opType).toBe('Add');
+    const head = bias.input!.map((i) => g.producer.get(i)).find((p) => p?.opType === 'MatMul')!;
+    expect(g.producer.get(head.input![0])!.name).toMatch(/^\/target\/MatMul/);
+  });
   it('refuses a sequence target without positions', () =>
     expect(() =>
       targetFeeds(nodeOrt, { score: 'logit', tokens: [1] }, ['target_tokens', 'target_positions']),

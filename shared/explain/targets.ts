@@ -15,7 +15,7 @@
  */
 import { node, tensorF32, tensorI64, valueInfo } from '../onnx/builder.js';
 import { GraphIndex } from '../onnx/graph-index.js';
-import { DataType, decodeModel, encodeModel, type ModelProto } from '../onnx/proto.js';
+import { DataType, decodeModel, encodeModel, type ModelProto, type NodeProto } from '../onnx/proto.js';
 import type { Feeds, OrtModule } from '../runtime/session.js';
 
 export type TargetScore = 'logit' | 'probability' | 'log_probability';
@@ -83,8 +83,8 @@ export function appendTarget(
   if (rank === 3) {
     // [k, positions] one-hot · [b, positions, vocab] → [b, k, vocab]: the logits row of each token.
     graph.input!.push(valueInfo(TARGET_POSITIONS, DataType.INT64, ['target_count']));
-    const head = graph.node!.find((x) => x.output?.includes(logits));
-    if (head?.opType === 'MatMul' && new GraphIndex(graph).isConstant(head.input![1])) {
+    const head = lmHead(new GraphIndex(graph), logits);
+    if (head) {
       // Select the rows before the LM head, not after: [k, s]·[b, s, hidden] then the head gives
       // [b, k, vocab] instead of [b, s, vocab]. With an 8k vocabulary the full logits and their
       // gradient dominate the memory of a gradient run (Hugging Face's num_logits_to_keep, for gradients).
@@ -117,6 +117,20 @@ export function appendTarget(
     ...(graph.output ?? []).filter((o) => opts.keep?.includes(o.name!)),
   ];
   return out;
+}
+
+/**
+ * The LM head that makes `logits`: a MatMul by a constant weight, alone or followed by the Add of a
+ * constant bias (Marian's final_logits_bias) that nothing else reads; undefined for any other head.
+ */
+function lmHead(index: GraphIndex, logits: string): NodeProto | undefined {
+  let head = index.producer.get(logits);
+  if (head?.opType === 'Add') {
+    const [a, b] = head.input!;
+    const rest = index.isConstant(b) ? a : index.isConstant(a) ? b : undefined;
+    head = rest && index.consumers.get(rest)?.length === 1 ? index.producer.get(rest) : undefined;
+  }
+  return head?.opType === 'MatMul' && index.isConstant(head.input![1]) ? head : undefined;
 }
 
 /** The feeds of a target's inputs, for the graph inputs that exist. */
