@@ -7,7 +7,7 @@
  * back to runtime shapes (`Shape` of the forward operand) where the static answer is unknown.
  */
 import { DataType, type GraphProto, type NodeProto, num, type TensorProto } from '../proto.js';
-import { readInt64, tensorDims } from '../tensor-data.js';
+import { readFloat32, readInt64, tensorDims } from '../tensor-data.js';
 
 export type Dim = number | string | null;
 export type Shape = Dim[] | null;
@@ -99,6 +99,8 @@ export class ShapeInfo {
   readonly shapes = new Map<string, Shape>();
   readonly types = new Map<string, number>();
   readonly values = new Map<string, Dim[]>();
+  /** float scalar constants (a float Range's step) */
+  private readonly scalars = new Map<string, number>();
 
   constructor(
     graph: GraphProto,
@@ -126,6 +128,8 @@ export class ShapeInfo {
     this.types.set(name, t.dataType ?? DataType.FLOAT);
     const v = tensorInts(t);
     if (v && v.length <= 64) this.values.set(name, v);
+    else if (t.dataType === DataType.FLOAT && tensorDims(t).length === 0)
+      this.scalars.set(name, readFloat32(t)[0]);
   }
 
   shape(t: string): Shape {
@@ -338,7 +342,8 @@ export class ShapeInfo {
       }
       case 'Range': {
         // Range(0, n, 1) has n elements: keep n, symbolic or not (position ids from a sequence length).
-        const [start, limit, delta] = n.input!.map((i) => this.symbolicInts(i)?.[0]);
+        const [start, limit] = n.input!.map((i) => this.symbolicInts(i)?.[0]);
+        const delta = this.symbolicInts(n.input![2])?.[0] ?? this.scalars.get(n.input![2]);
         set0([delta === 1 && start !== undefined && limit !== undefined ? subtractDims(limit, start) : null]);
         return;
       }
