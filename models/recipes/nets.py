@@ -196,7 +196,8 @@ class EncLayer(nn.Module):
 class Seq2Seq(nn.Module):
     """Rotary positions in the encoder's and the decoder's self-attention, none in the cross-attention:
     where to read in the source is found by content (the source piece after the one just copied), which
-    does not depend on how far into a text the decoder is, so sentences teach what long texts need."""
+    does not depend on how far into a text the decoder is, so what sentences teach carries over to long
+    texts (which still have to teach crossing a sentence boundary)."""
 
     def __init__(self, vocab, d=96, enc_layers=2, dec_layers=2, heads=4, ff=384, drop=0.1):
         super().__init__()
