@@ -336,8 +336,7 @@ the long texts greedy decoding reproduces the target with edit accuracy {m['tran
 Read its cross-attention as that of a model that has {'partly ' if weak else ''}learnt its tasks, and measure it against the
 gold links (`gold_alignment` in the API) rather than trusting it. Training longer (`SEQ2SEQ_LONG_SECONDS`)
 or on a GPU (`DEVICE=cuda`, 8192 tokens per step) is the way to a better model."""
-    phases = tm.get('phases') or [{'steps': tm.get('steps', 0), 'train': tm.get('train', 0), 'lr': 1e-3, 'dropout': 0.1,
-                                   'tokens': doc['args'].get('tokens', 2048), 'max_src': 512}]
+    phases = tm['phases']
     def sources(p):
         if p.get('max_src', 512) < 512:
             return f"sentences up to {p['max_src']} tokens"

@@ -278,7 +278,8 @@ def aer(model, exs, device='cpu', batch=32):
     return [1 - 2 * hit[i] / max(1, na[i] + ns) for i in range(L)]
 
 
-def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None, peak=1e-3, dec_noise=0.0):
+def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None, peak=1e-3, dec_noise=0.0, record=None):
+    """`record(steps, seconds)` gives the timings a partial checkpoint is saved with."""
     opt = torch.optim.AdamW(model.parameters(), lr=peak, weight_decay=0.01, betas=(0.9, 0.98))
     bs = batches(exs, tokens, rng)
     t0, step, bi = time.time(), 0, 0
@@ -311,7 +312,7 @@ def train(model, exs, rng, log, device, tokens, seconds, steps, ckpt=None, peak=
             log(f's2s step {step} loss {loss.item():.3f} {time.time() - t0:.0f}s')
         step += 1
         if ckpt and time.time() - last_save > 300:
-            brown.save_npz(model, ckpt + '.partial', {'steps': step, 'train': time.time() - t0})
+            brown.save_npz(model, ckpt + '.partial', record(step, time.time() - t0) if record else {'steps': step})
             last_save = time.time()
     log(f'trained {step} steps in {time.time() - t0:.0f}s')
     return step
@@ -434,14 +435,17 @@ def main():
             brown.load_npz(model, a.resume)
             timings['phases'] = brown.load_timings(a.resume).get('phases') or [brown.load_timings(a.resume)]
         model.to(a.device)
+        phase = {'lr': a.lr, 'dropout': a.dropout, 'tokens': a.tokens, 'max_src': a.max_src, 'positions': 'rotary',
+                 'sentence_frac': a.sentence_frac, 'dec_noise': a.dec_noise}
+
+        def record(steps, seconds, stopped=True):
+            """The timings with this phase appended: a partial checkpoint resumes like a finished one."""
+            phases = timings.get('phases', []) + [dict(phase, steps=steps, train=seconds, **({'stopped': True} if stopped else {}))]
+            return dict(timings, phases=phases, steps=sum(p.get('steps', 0) for p in phases),
+                        train=sum(p.get('train', 0) for p in phases))
         t = time.time()
-        steps = train(model, tr, rng, log, a.device, a.tokens, a.seconds, a.steps, a.ckpt, a.lr, a.dec_noise)
-        phase = {'steps': steps, 'train': time.time() - t, 'lr': a.lr, 'dropout': a.dropout, 'tokens': a.tokens,
-                 'max_src': a.max_src, 'positions': 'rotary', 'sentence_frac': a.sentence_frac,
-                 'dec_noise': a.dec_noise}
-        timings['phases'] = timings.get('phases', []) + [phase]
-        timings['steps'] = sum(p.get('steps', 0) for p in timings['phases'])
-        timings['train'] = sum(p.get('train', 0) for p in timings['phases'])
+        steps = train(model, tr, rng, log, a.device, a.tokens, a.seconds, a.steps, a.ckpt, a.lr, a.dec_noise, record)
+        timings = record(steps, time.time() - t, stopped=False)
         model.cpu()
         brown.save_npz(model, a.ckpt, timings)
         if a.train_only:
@@ -462,12 +466,13 @@ def main():
         lt = [e for e in examples(docs, pc, 'test', long_only=True, rng=random.Random(3)) if e['task'] == task]
         lt = rs.sample(lt, min(a.long_examples, len(lt)))
         em_l, outs = exact(model, lt)
-        tok_acc = sum(sum(int(a == b) for a, b in zip(o, e['tgt'])) for o, e in zip(outs, lt)) / sum(len(e['tgt']) for e in lt)
+        n_tgt = sum(len(e['tgt']) for e in lt)
+        tok_acc = sum(sum(int(a == b) for a, b in zip(o, e['tgt'])) for o, e in zip(outs, lt)) / n_tgt
         metrics[f'{task}_long_examples'] = len(lt)
         metrics[f'{task}_long_exact_match'] = em_l
         metrics[f'{task}_long_prefix_token_accuracy'] = tok_acc
         # one dropped or repeated piece shifts every later position; edit accuracy counts it once
-        metrics[f'{task}_long_edit_accuracy'] = 1 - sum(edit_distance(o, e['tgt']) for o, e in zip(outs, lt)) / sum(len(e['tgt']) for e in lt)
+        metrics[f'{task}_long_edit_accuracy'] = 1 - sum(edit_distance(o, e['tgt']) for o, e in zip(outs, lt)) / n_tgt
         metrics[f'{task}_long_mean_source_tokens'] = sum(len(e['src']) for e in lt) / len(lt)
         metrics[f'{task}_long_aer_by_layer'] = aer(model, lt)
         picks = rs.sample(ev, min(45, len(ev)))
