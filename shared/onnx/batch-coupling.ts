@@ -45,7 +45,9 @@ const ONE_AXIS: Record<string, number> = {
 export function batchCoupling(model: ModelProto): string[] {
   const graph = model.graph;
   if (!graph) return [];
-  const opset = Number((model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
+  const opset = Number(
+    (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0,
+  );
   let info: ShapeInfo | undefined;
   const shapes = () => {
     info ??= new ShapeInfo(graph, opset);
@@ -62,7 +64,8 @@ export function batchCoupling(model: ModelProto): string[] {
     const x = n.input?.[0] ?? '';
     if (op === 'DynamicQuantizeLinear') return true;
     if (op === 'BatchNormalization') return attrInt(n, 'training_mode', 0) === 1;
-    if (op === 'MeanVarianceNormalization') return (attrInts(n, 'axes') ?? [0, 2, 3]).some((a) => isFirst(x, a));
+    if (op === 'MeanVarianceNormalization')
+      return (attrInts(n, 'axes') ?? [0, 2, 3]).some((a) => isFirst(x, a));
     if (REDUCE.has(op)) {
       const axes = shapes().axesOf(n);
       if (axes === undefined && n.input?.[1]) return true; // axes computed at run time
