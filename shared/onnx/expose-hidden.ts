@@ -23,6 +23,7 @@
  * The walk must pass every block start in order; a graph where it does not (parallel branches,
  * fused kernels) is refused with `HiddenNotExposableError` rather than guessed.
  */
+import { isBatchSeparable } from './batch-coupling.js';
 import { node } from './builder.js';
 import { type AttentionOutput, type AttentionStack, exposeAttentionInPlace } from './expose-attention.js';
 import { GraphIndex } from './graph-index.js';
@@ -216,8 +217,16 @@ export function exposeHidden(
 export function exposeAttentionAndHidden(
   bytes: Uint8Array,
   opts: { stack: AttentionStack },
-): { bytes: Uint8Array; attention: AttentionOutput[]; hidden: HiddenOutput[]; hiddenError?: string } {
+): {
+  bytes: Uint8Array;
+  attention: AttentionOutput[];
+  hidden: HiddenOutput[];
+  hiddenError?: string;
+  /** whether examples of a batch stay apart (../onnx/batch-coupling.ts); checked here, where the graph is decoded */
+  batchSeparable: boolean;
+} {
   const model = decodeModel(bytes);
+  const batchSeparable = isBatchSeparable(model);
   const attention = exposeAttentionInPlace(model, opts);
   let hidden: HiddenOutput[] = [];
   let hiddenError: string | undefined;
@@ -227,5 +236,11 @@ export function exposeAttentionAndHidden(
     if (!(e instanceof HiddenNotExposableError)) throw e;
     hiddenError = e.message;
   }
-  return { bytes: encodeModel(model), attention, hidden, ...(hiddenError ? { hiddenError } : {}) };
+  return {
+    bytes: encodeModel(model),
+    attention,
+    hidden,
+    batchSeparable,
+    ...(hiddenError ? { hiddenError } : {}),
+  };
 }

@@ -29,6 +29,8 @@ export interface Graph {
   attention: AttentionOutput[];
   /** hidden states of every layer (for probing); empty where the residual stream was not found */
   hidden: HiddenOutput[];
+  /** whether each example of a batch gets what it would get alone (no dynamic-int8 activation range, …) */
+  batchSeparable: boolean;
 }
 
 export interface LoadedModel extends ModelMeta {
@@ -59,7 +61,12 @@ async function openGraph(
 ): Promise<Graph> {
   // One decode and encode for both rewrites; attention is required, hidden states are not.
   const r = exposeAttentionAndHidden(await read(file), { stack });
-  return { session: await factory.create(r.bytes), attention: r.attention, hidden: r.hidden };
+  return {
+    session: await factory.create(r.bytes),
+    attention: r.attention,
+    hidden: r.hidden,
+    batchSeparable: r.batchSeparable,
+  };
 }
 
 export function loadTokenizer(meta: ModelMeta, read: ReadFile): Promise<TextTokenizer> {

@@ -23,10 +23,9 @@ export interface HiddenStateModel {
   run(ids: number[]): Promise<Float32Array[]>;
   /**
    * The same for several sequences in one padded batch (right padding, masked), when the graph's
-   * inputs allow it: result[sequence][layer] = [tokens × dim]. Much faster than one run each. In an
-   * int8 graph the activations' quantization scale is taken over the whole batch, so a sentence's
-   * states depend slightly on its batch-mates; batches are formed deterministically, so results
-   * still repeat exactly.
+   * inputs allow it and the graph keeps examples apart (not a dynamic-int8 graph, whose activation
+   * range is taken over the whole batch, padding included): result[sequence][layer] = [tokens × dim],
+   * each sentence's states those it gets alone. Much faster than one run each.
    */
   runBatch?(ids: number[][]): Promise<Float32Array[][]>;
 }
@@ -65,7 +64,7 @@ export function hiddenStateModel(model: LoadedModel): HiddenStateModel {
       const out = await graph.session.run(sequenceFeeds(ctx, graph.session.inputNames, ids), fetch);
       return fetch.map((n) => out[n].data as Float32Array);
     },
-    ...(graph.session.inputNames.every((n) => BATCHABLE.test(n))
+    ...(graph.batchSeparable && graph.session.inputNames.every((n) => BATCHABLE.test(n))
       ? {
           async runBatch(batch) {
             const lengths = batch.map((b) => b.length);

@@ -12,11 +12,16 @@
  * so integrated gradients are complete for it; `forward` runs the int8 model itself, and `surrogate`
  * gives the surrogate's values for the checks.
  *
+ * Batches: every run gives each example exactly what it would get alone. Where a graph mixes the
+ * examples of a batch (a dynamic-int8 graph's DynamicQuantizeLinear takes one activation range over
+ * the whole batch; ../../onnx/batch-coupling.ts), its runs take one example at a time.
+ *
  * Sessions are opened lazily: a forward-only method (occlusion) never builds a gradient model, so it
  * still works for a model with an operator the autodiff refuses.
  */
 import { dequantizedSurrogate } from '../../onnx/autodiff/dequantize.js';
 import { gradientModel, gradName } from '../../onnx/autodiff/index.js';
+import { isBatchSeparable } from '../../onnx/batch-coupling.js';
 import { chainGraphs } from '../../onnx/chain.js';
 import { type EmbeddingMatrix, embed, INPUTS_EMBEDS, withInputsEmbeds } from '../../onnx/inputs-embeds.js';
 import { encodeModel, type ModelProto } from '../../onnx/proto.js';
@@ -86,6 +91,49 @@ function once<T>(f: () => T): () => T {
   };
 }
 
+/**
+ * `run` as it is where `separable()` says the graph keeps examples apart, else one run per example,
+ * the results joined in order.
+ */
+function perExample<T>(run: Run<T>, separable: () => boolean, join: (parts: T[]) => T): Run<T> {
+  return async (embeds, batch, input, target) => {
+    if (batch === 1 || separable()) return run(embeds, batch, input, target);
+    const size = embeds.length / batch;
+    const parts: T[] = [];
+    for (let b = 0; b < batch; b++)
+      parts.push(await run(embeds.subarray(b * size, (b + 1) * size), 1, input, target));
+    return join(parts);
+  };
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+const joinGradients = (parts: GradientBatch[]): GradientBatch => ({
+  values: concat(parts.map((p) => p.values)),
+  grads: concat(parts.map((p) => p.grads)),
+});
+
+/** Forward, gradient and surrogate runs, each split per example where its graph needs it. */
+function separated(
+  m: DifferentiableModel,
+  plainSeparable: () => boolean,
+  diffSeparable: () => boolean,
+): DifferentiableModel {
+  return {
+    forward: perExample(m.forward, plainSeparable, concat),
+    gradient: perExample(m.gradient, diffSeparable, joinGradients),
+    surrogate: m.surrogate && perExample(m.surrogate, diffSeparable, concat),
+  };
+}
+
 export function differentiable(
   graphs: Graphs,
   kind: TargetKind,
@@ -122,17 +170,23 @@ export function differentiable(
       });
     const valuesOf = async (s: Session, ...a: Parameters<Run<unknown>>) =>
       targetOut(await s.run(feeds(s, ...a), [TARGET]));
-    return {
-      // An fp32 gradient model computes the same target: use it when open, to hold one session, not two.
-      forward: async (...a) =>
-        valuesOf(await (!quantized && grad.opened && !fwd.opened ? grad() : fwd()), ...a),
-      surrogate: quantized ? async (...a) => valuesOf(await grad(), ...a) : undefined,
-      async gradient(...a) {
-        const s = await grad();
-        const out = await s.run(feeds(s, ...a));
-        return { values: targetOut(out), grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array };
+    const plainSeparable = once(() => isBatchSeparable(plain()));
+    const diffSeparable = once(() => isBatchSeparable(diffd()));
+    return separated(
+      {
+        // An fp32 gradient model computes the same target: use it when open, to hold one session, not two.
+        forward: async (...a) =>
+          valuesOf(await (!quantized && grad.opened && !fwd.opened ? grad() : fwd()), ...a),
+        surrogate: quantized ? async (...a) => valuesOf(await grad(), ...a) : undefined,
+        async gradient(...a) {
+          const s = await grad();
+          const out = await s.run(feeds(s, ...a));
+          return { values: targetOut(out), grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array };
+        },
       },
-    };
+      plainSeparable,
+      diffSeparable,
+    );
   }
 
   if (!graphs.encoder || !graphs.decoder)
@@ -220,14 +274,20 @@ export function differentiable(
     const s = await grad();
     return targetOut(await s.run(chainedFeeds(s, embeds, batch, input, target), [TARGET]));
   };
-  return {
-    // An fp32 gradient model computes the same target: use it when open, to hold one session, not two.
-    forward: (...a) => (!quantized && grad.opened && !dec.opened ? chained(...a) : twoGraphs(...a)),
-    surrogate: quantized ? chained : undefined,
-    async gradient(embeds, batch, input, target) {
-      const s = await grad();
-      const out = await s.run(chainedFeeds(s, embeds, batch, input, target));
-      return { values: targetOut(out), grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array };
+  const plainSeparable = once(() => isBatchSeparable(plainEncoder()) && isBatchSeparable(plainDecoder()));
+  const diffSeparable = once(() => isBatchSeparable(diffEncoder()) && isBatchSeparable(diffDecoder()));
+  return separated(
+    {
+      // An fp32 gradient model computes the same target: use it when open, to hold one session, not two.
+      forward: (...a) => (!quantized && grad.opened && !dec.opened ? chained(...a) : twoGraphs(...a)),
+      surrogate: quantized ? chained : undefined,
+      async gradient(embeds, batch, input, target) {
+        const s = await grad();
+        const out = await s.run(chainedFeeds(s, embeds, batch, input, target));
+        return { values: targetOut(out), grads: out[gradName(INPUTS_EMBEDS)].data as Float32Array };
+      },
     },
-  };
+    plainSeparable,
+    diffSeparable,
+  );
 }
