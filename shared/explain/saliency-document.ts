@@ -47,7 +47,7 @@ export async function explainSaliency(
   const { tokens, positions, foils, ...described } = resolveTarget(model, result, opts.target);
   const spec = { score: described.score, tokens, positions, foils };
   const method = saliencyMethod(opts.method);
-  const attributed = { ids: input.ids, decoderIds: result.target?.ids };
+  const attributed = { ids: input.ids, decoderIds: result.target?.decoderIds };
   const a = await method.attribute(ctx, attributed, spec, methodParams(opts));
   // How far to trust it: the model's response to removing what the explanation ranks first, and,
   // where the true rationale is known, whether the explanation finds it.

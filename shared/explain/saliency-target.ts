@@ -85,14 +85,14 @@ export function resolveTarget(
       ...(foil !== undefined ? { foil: model.tokenizer.decode([foil]), foils: [foil] } : {}),
     };
   }
-  // Encoder-decoder: the output's tokens after the start token, each predicted from the row before.
+  // Encoder-decoder: the output tokens, token i predicted by decoder row i (the start token is fed only).
   if (t.token !== undefined || t.foil !== undefined) {
     throw new TargetError(
       'encoder-decoder models explain a whole output: give target_text instead of target.token',
     );
   }
   const out = r.target!;
-  const tokens = out.ids.slice(1);
+  const tokens = out.ids;
   if (tokens.length === 0) throw new TargetError('the output to explain is empty');
   return { score, text: out.text, tokens, positions: tokens.map((_, i) => i) };
 }

@@ -16,8 +16,12 @@ export interface AttentionTensor {
 
 export interface ForwardResult {
   input: Encoded;
-  /** decoder-side tokens of an encoder-decoder model (start token first) and the text they spell */
-  target?: Encoded & { text: string };
+  /**
+   * Encoder-decoder: `ids`/`tokens` are the output tokens, one per decoder row — row i is the step
+   * whose prediction is token i (the start token is an input only; under forced decoding the last row
+   * is the step that predicts end-of-sequence). `decoderIds` are the ids the decoder was fed (start first).
+   */
+  target?: Encoded & { text: string; decoderIds: number[] };
   attention: AttentionTensor[];
   /** encoder: [1, labels]; decoder and encoder-decoder: [1, positions, vocab] */
   logits: OrtTensor;
@@ -69,23 +73,31 @@ export async function forward(
   };
   const start = model.config.decoder_start_token_id ?? model.config.pad_token_id ?? 0;
   const decode = (ids: number[]) => run(decoder, sequenceFeeds(ctx, decoder.session.inputNames, ids, extra));
-  let target: Encoded & { text: string };
+  const eos = model.config.eos_token_id;
+  let fed: number[];
+  let text: string;
+  let produced: number[];
   if (opts.target_text !== undefined) {
     const t = model.tokenizer.encode(opts.target_text, false);
-    target = model.tokenizer.describe(opts.target_text, [start, ...t.ids]) as Encoded & { text: string };
-    target.text = opts.target_text;
+    fed = [start, ...t.ids];
+    text = opts.target_text;
+    // the step after the last target token predicts end-of-sequence, as in training labels
+    produced = eos === undefined ? t.ids : [...t.ids, eos];
+    if (eos === undefined) fed = fed.slice(0, -1);
   } else {
     // Greedy decoding without a cache: each step reruns the (short) prefix, so no past is needed.
     const ids = [start];
-    const eos = model.config.eos_token_id;
     for (let i = 0; i < (opts.generate?.max_new_tokens ?? DEFAULT_NEW_TOKENS); i++) {
       const next = argmaxLast((await decode(ids)).out.logits);
       ids.push(next);
       if (next === eos) break;
     }
-    const text = model.tokenizer.decode(ids);
-    target = { ...model.tokenizer.describe(text, ids), text };
+    text = model.tokenizer.decode(ids);
+    // the last generated token is predicted, never fed
+    fed = ids.slice(0, -1);
+    produced = ids.slice(1);
   }
-  const dec = await decode(target.ids);
+  const target = { ...model.tokenizer.describe(text, produced), text, decoderIds: fed };
+  const dec = await decode(fed);
   return { input, target, attention: [...enc.attention, ...dec.attention], logits: dec.out.logits };
 }
