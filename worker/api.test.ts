@@ -98,8 +98,9 @@ describe('POST /v1/attention, happy paths', () => {
     });
     expect(status).toBe(200);
     const doc = ExplanationDocument.parse(body);
-    expect(doc.output!.tokens!.length).toBeGreaterThanOrEqual(2);
-    expect(doc.output!.tokens!.length).toBeLessThanOrEqual(5);
+    // one token per decoder row: the generated tokens (1 to max_new_tokens), no start token
+    expect(doc.output!.tokens!.length).toBeGreaterThanOrEqual(1);
+    expect(doc.output!.tokens!.length).toBeLessThanOrEqual(4);
   });
 
   it('selects layers and heads, and averages heads on request', async () => {

@@ -66,7 +66,12 @@ export type AttentionEntry = z.infer<typeof AttentionEntry>;
 
 export const OutputInfo = z.object({
   text: z.string().optional(),
-  tokens: z.array(Token).optional(),
+  tokens: z
+    .array(Token)
+    .optional()
+    .describe(
+      'encoder-decoder: one token per decoder row — row i of decoder self- and cross-attention is the step whose prediction is tokens[i]; the decoder start token is an input only and has no row; under forced decoding (target_text) the last token is end-of-sequence, predicted by the step after the last target token',
+    ),
   label: z.string().optional(),
   scores: z.record(z.string(), z.number()).optional(),
 });
@@ -93,7 +98,9 @@ export const Alignment = z.object({
   layer: z
     .union([z.number().int(), z.literal('mean')])
     .describe('cross-attention layer, or the mean over layers'),
-  links: z.array(z.tuple([z.number().int(), z.number().int()])).describe('[output token, input token] pairs'),
+  links: z
+    .array(z.tuple([z.number().int(), z.number().int()]))
+    .describe('[output token, input token] pairs: indices into output.tokens and input.tokens'),
   aer: z.number().optional().describe('alignment error rate against the gold alignment, when one was given'),
 });
 

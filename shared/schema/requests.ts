@@ -35,7 +35,9 @@ export const AttentionRequest = z
       .array(z.tuple([Index, Index]))
       .max(4096)
       .optional()
-      .describe('encoder-decoder: [output token, input token] pairs; the alignment error rate is reported'),
+      .describe(
+        "encoder-decoder: [output token, input token] pairs, indices into the document's output.tokens (target_text tokens, then end-of-sequence) and input.tokens; the alignment error rate is reported",
+      ),
     target_text: Text.optional().describe('encoder-decoder: decode this text (forced decoding)'),
     generate: z
       .object({ max_new_tokens: z.number().int().min(1).max(LIMITS.max_new_tokens) })
