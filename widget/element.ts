@@ -6,6 +6,8 @@
  */
 import { h, render } from 'preact';
 import { App, type StateName } from './app.js';
+import { allowRunnerOrigin } from './lib/runner-origin.js';
+import { adoptCss } from './lib/sheets.js';
 import type { ExportFormat, SnapshotSlot } from './lib/snapshot.js';
 import type { HeadChoice } from './lib/types.js';
 import { pickSource } from './sources.js';
@@ -39,6 +41,11 @@ let objectIds = 0;
 export class AttnHeatmapElement extends HTMLElement {
   static observedAttributes = OBSERVED;
 
+  /** Lets `runner=` load from another origin than the page's or the widget's (a page script's opt-in). */
+  static allowRunnerOrigin(origin: string): void {
+    allowRunnerOrigin(origin);
+  }
+
   #mount: HTMLElement;
   #queued = false;
   #object?: { doc: unknown; id: number };
@@ -51,12 +58,11 @@ export class AttnHeatmapElement extends HTMLElement {
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
-    // A <style> per instance (not adoptedStyleSheets): smaller, and parsing it is cheap next to the grid.
-    const style = document.createElement('style');
-    style.textContent = css;
-    // Preact renders into its own node so it never touches the <style>.
+    // A constructable sheet, shared by every instance: no <style> for a strict CSP to block.
+    adoptCss(root, css);
+    // Preact renders into its own node, the shadow root's only child.
     this.#mount = document.createElement('div');
-    root.append(style, this.#mount);
+    root.append(this.#mount);
   }
 
   connectedCallback(): void {

@@ -11,6 +11,7 @@
  * imported only by pages that use it.
  */
 import { toWidgetError, WidgetError } from './lib/errors.js';
+import { checkRunnerUrl } from './lib/runner-origin.js';
 import type { ExplanationDocument } from './lib/types.js';
 import { checkDocument } from './lib/validate.js';
 
@@ -81,7 +82,7 @@ export interface SourceInput {
   modelUrl?: string | null;
   /** in-browser runs: `auto` (default), `webgpu` or `wasm` */
   backend?: string | null;
-  /** in-browser runs: the runner's URL (default: beside the widget) */
+  /** in-browser runs: the runner's URL (default: beside the widget); only from an allowed origin (lib/runner-origin.ts) */
   runner?: string | null;
   /** text of the inline JSON child; undefined while the page is still parsing */
   inline: string | null | undefined;
@@ -224,8 +225,9 @@ async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
 
 async function runInPage(s: Extract<Source, { kind: 'browser' }>): Promise<unknown> {
   let runner: { explainInBrowser(req: Record<string, unknown>): Promise<unknown> };
+  const url = checkRunnerUrl(s.runner, import.meta.url);
   try {
-    runner = await import(/* @vite-ignore */ s.runner);
+    runner = await import(/* @vite-ignore */ url);
   } catch {
     throw new WidgetError(`Could not load the in-browser runner from ${s.runner}.`, 'runner_unavailable');
   }

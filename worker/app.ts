@@ -1,11 +1,12 @@
 /**
  * The Hono app: routes under /v1, open CORS by default (a docs site on another origin calls the API),
- * JSON errors everywhere. Static files (the demo page, the widget, the models) are served by the
- * assets binding before the worker runs (see wrangler.toml).
+ * JSON errors everywhere. Static files are served by the assets binding; those that need CORS or
+ * security headers (the widget, runner, models, demo page) pass through the worker first (assets.ts).
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { documentJsonSchema } from '../shared/schema/json-schema.js';
+import { mountAssets } from './assets.js';
 import type { AppEnv } from './env.js';
 import { errorBody, onError } from './errors.js';
 import { openApiDocument } from './openapi.js';
@@ -26,6 +27,7 @@ export function createApp() {
       maxAge: 86400,
     })(c, next);
   });
+  mountAssets(app);
   app.route('/v1/models', models);
   app.route('/v1/attention', attention);
   app.route('/v1/saliency', saliency);

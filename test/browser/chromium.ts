@@ -23,6 +23,7 @@ const MOUNTS: [string, string][] = [
   ['/widget/', 'dist/widget'],
   ['/fixtures/', 'test/fixtures/documents'],
   ['/site/', 'site'],
+  ['/demo/', 'site/demo'],
 ];
 
 /** The demo page at `/`, as the worker serves it. */

@@ -42,12 +42,22 @@ async function waitFor(url: string, child: ChildProcess, log: () => string, ms =
   throw new Error(`wrangler dev did not answer ${url} within ${ms} ms:\n${log()}`);
 }
 
-export default async function setup(project: TestProject) {
+export interface Wrangler {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `wrangler dev` on a free loopback port with DIAGNOSTICS on and the given extra vars (e.g.
+ * `{ CORS_ORIGINS: 'https://a.example' }` for a test of a restricted deployment).
+ */
+export async function startWrangler(vars: Record<string, string> = {}): Promise<Wrangler> {
   const port = await freePort();
   let output = '';
   // A fresh state folder: the Cache API persists locally, and a previous run's documents must not
   // answer this run's requests.
   const state = mkdtempSync(join(tmpdir(), 'attn-heatmap-wrangler-'));
+  const varArgs = Object.entries({ DIAGNOSTICS: 'on', ...vars }).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
   const child = spawn(
     'npx',
     [
@@ -57,8 +67,7 @@ export default async function setup(project: TestProject) {
       '127.0.0.1',
       '--port',
       String(port),
-      '--var',
-      'DIAGNOSTICS:on',
+      ...varArgs,
       '--persist-to',
       state,
       '--log-level',
@@ -83,19 +92,27 @@ export default async function setup(project: TestProject) {
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/v1/models`, child, () => output);
-  project.provide('apiUrl', url);
-  return async () => {
-    try {
-      process.kill(-child.pid!, 'SIGINT');
-    } catch {
-      // already gone
-    }
-    await new Promise((r) => setTimeout(r, 500));
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      // stopped by SIGINT
-    }
-    rmSync(state, { recursive: true, force: true });
+  return {
+    url,
+    async stop() {
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+      } catch {
+        // already gone
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // stopped by SIGINT
+      }
+      rmSync(state, { recursive: true, force: true });
+    },
   };
+}
+
+export default async function setup(project: TestProject) {
+  const w = await startWrangler();
+  project.provide('apiUrl', w.url);
+  return () => w.stop();
 }
