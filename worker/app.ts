@@ -10,7 +10,8 @@ import { mountAssets } from './assets.js';
 import type { AppEnv } from './env.js';
 import { errorBody, onError } from './errors.js';
 import { openApiDocument } from './openapi.js';
-import { wasmHeapBytes } from './ort.js';
+import { openSessions, wasmHeapBytes } from './ort.js';
+import { queueStats } from './registry.js';
 import { attention } from './routes/attention.js';
 import { models } from './routes/models.js';
 import { probe } from './routes/probe.js';
@@ -39,7 +40,7 @@ export function createApp() {
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
   app.get('/v1/_diagnostics', (c) =>
     c.env.DIAGNOSTICS === 'on'
-      ? c.json({ wasm_heap_bytes: wasmHeapBytes() })
+      ? c.json({ wasm_heap_bytes: wasmHeapBytes(), open_sessions: openSessions(), queue: queueStats() })
       : c.json(errorBody('not_found', 'no such route'), 404),
   );
   app.notFound((c) =>

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startWrangler, type Wrangler } from '../test/setup/wrangler.js';
+import { startWrangler, type Wrangler } from '../test/setup/start-wrangler.js';
 
 const api = inject('apiUrl');
 const chunk = readdirSync('dist/widget').find((f) => /^matrix-canvas-.*\.js$/.test(f));
@@ -65,7 +65,7 @@ describe('the demo page', () => {
 describe('static assets, CORS_ORIGINS restricted', () => {
   let w: Wrangler;
   beforeAll(async () => {
-    w = await startWrangler({ CORS_ORIGINS: 'http://docs.example, http://blog.example' });
+    w = await startWrangler({ vars: { DIAGNOSTICS: 'on', CORS_ORIGINS: 'http://docs.example, http://blog.example' } });
   });
   afterAll(async () => w?.stop());
 

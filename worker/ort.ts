@@ -12,10 +12,37 @@ import { findMemory } from './wasm-memory.js';
 
 let factory: SessionFactory | undefined;
 let memory: WebAssembly.Memory | undefined;
+let openCount = 0;
 
 /** The wasm heap in bytes: the figure the isolate's 128 MB limit applies to (local workerd does not enforce it). */
 export function wasmHeapBytes(): number {
   return memory?.buffer.byteLength ?? 0;
+}
+
+/** Sessions created and not yet released: the heap never shrinks, so a leak shows here first. */
+export function openSessions(): number {
+  return openCount;
+}
+
+function counted(base: SessionFactory): SessionFactory {
+  return {
+    ort: base.ort,
+    async create(bytes) {
+      const s = await base.create(bytes);
+      openCount++;
+      let released = false;
+      return {
+        inputNames: s.inputNames,
+        outputNames: s.outputNames,
+        run: (feeds, outputs) => s.run(feeds, outputs),
+        release: () => {
+          if (!released) openCount--;
+          released = true;
+          return s.release();
+        },
+      };
+    },
+  };
 }
 
 function init(): SessionFactory {
@@ -32,7 +59,7 @@ function init(): SessionFactory {
     memory = findMemory(instance.exports) ?? findMemory(imports);
     return { instance, module: ortWasm };
   };
-  return createSessionFactory(ort);
+  return counted(createSessionFactory(ort));
 }
 
 export function sessionFactory(): SessionFactory {

@@ -48,6 +48,17 @@ function assetReader(env: Env, id: string): ReadFile {
   };
 }
 
+/**
+ * A model whose files are missing or do not parse (graph, tokenizer, config) or that onnxruntime
+ * refuses: the caller cannot fix it, so a 503 without details; the cause goes to the log. Errors the
+ * core raises with a code (a model that cannot expose attention, …) keep their own answer.
+ */
+function unavailable(id: string, err: unknown): Error {
+  if (err instanceof ApiError || typeof (err as { code?: unknown })?.code === 'string') return err as Error;
+  console.error(`model ${id} failed to load`, err);
+  return new ApiError(503, 'model_unavailable', `model ${id} is unavailable on this server`);
+}
+
 /** Caches a promise, forgetting it if it fails so that a later request can try again. */
 function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
   let p = map.get(key);
@@ -70,7 +81,11 @@ export function modelMeta(env: Env, id: string): Promise<ModelMeta> {
       `no model "${id}" is served here; GET /v1/models lists the models`,
     );
   }
-  return cached(metas, id, () => readModelMeta(id, assetReader(env, id)));
+  return cached(metas, id, () =>
+    readModelMeta(id, assetReader(env, id)).catch((e) => {
+      throw unavailable(id, e);
+    }),
+  );
 }
 
 /** The token limit a request to this model is held to. */
@@ -80,7 +95,11 @@ export function maxTokens(meta: ModelMeta): number {
 
 /** The model's tokenizer alone: enough to count tokens before any model work. */
 export function tokenizerFor(env: Env, meta: ModelMeta): Promise<TextTokenizer> {
-  return cached(tokenizers, meta.id, () => loadTokenizer(meta, assetReader(env, meta.id)));
+  return cached(tokenizers, meta.id, () =>
+    loadTokenizer(meta, assetReader(env, meta.id)).catch((e) => {
+      throw unavailable(meta.id, e);
+    }),
+  );
 }
 
 const probeData = new Map<string, Promise<BrownPosData>>();
@@ -123,22 +142,30 @@ interface Resident {
 const resident = new Map<string, Resident>();
 
 function open(env: Env, meta: ModelMeta, tokenizer: TextTokenizer): Resident {
-  const factory = trackedFactory(sessionFactory());
+  // Forward and gradient sessions apart, so that a failed load releases what it had opened.
+  const forward = trackedFactory(sessionFactory());
+  const gradients = trackedFactory(sessionFactory());
   const read = assetReader(env, meta.id);
   let ctx: Promise<SaliencyContext> | undefined;
   const r: Resident = {
-    model: loadModel(meta, read, factory, { precision: precision(env), tokenizer }),
+    model: loadModel(meta, read, forward, { precision: precision(env), tokenizer }).catch(async (e) => {
+      await forward.releaseAll(); // e.g. the encoder opened and the decoder's file is missing
+      throw unavailable(meta.id, e);
+    }),
     // Gradient graphs are built and opened only when a saliency request first needs them.
     saliency: () => {
-      ctx ??= createSaliencyContext({ ...meta, precision: precision(env) }, read, factory, {
+      ctx ??= createSaliencyContext({ ...meta, precision: precision(env) }, read, gradients, {
         memoryBudget: SALIENCY_BATCH_BYTES,
-      });
-      ctx.catch(() => {
+      }).catch(async (e) => {
         ctx = undefined;
+        await gradients.releaseAll();
+        throw unavailable(meta.id, e);
       });
       return ctx;
     },
-    release: () => factory.releaseAll(),
+    release: async () => {
+      await Promise.all([forward.releaseAll(), gradients.releaseAll()]);
+    },
   };
   r.model.catch(() => resident.delete(meta.id));
   return r;
@@ -155,26 +182,48 @@ async function evictBeyond(limit: number): Promise<void> {
 /** One queue for the isolate: ORT's wasm backend is single-threaded, so runs gain nothing from
  * interleaving, and one model at a time bounds the heap to one model's working set. */
 let queue: Promise<unknown> = Promise.resolve();
+const stats = { waiting: 0, running: 0, skipped_disconnected: 0 };
 
-/** Runs `work` on the loaded model, one run at a time in the isolate. */
+/** The queue's state, for GET /v1/_diagnostics. */
+export function queueStats(): typeof stats {
+  return { ...stats };
+}
+
+/**
+ * Runs `work` on the loaded model, one run at a time in the isolate. A job whose client has gone
+ * (`signal` aborted) before its turn is skipped: nobody would read its answer, and the requests
+ * behind it would wait for it. A run already under way finishes (ORT cannot be interrupted).
+ */
 export function withModel<T>(
   env: Env,
   id: string,
   work: (m: LoadedModel, saliency: () => Promise<SaliencyContext>) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
   const limit = Math.max(1, Number(env.MAX_RESIDENT_MODELS ?? DEFAULT_RESIDENT) || DEFAULT_RESIDENT);
   const job = async () => {
-    const meta = await modelMeta(env, id);
-    const tokenizer = await tokenizerFor(env, meta);
-    let r = resident.get(id);
-    if (r) resident.delete(id);
-    else {
-      await evictBeyond(limit - 1);
-      r = open(env, meta, tokenizer);
+    stats.waiting--;
+    if (signal?.aborted) {
+      stats.skipped_disconnected++;
+      throw new ApiError(503, 'client_disconnected', 'the client closed the connection');
     }
-    resident.set(id, r);
-    return work(await r.model, r.saliency);
+    stats.running++;
+    try {
+      const meta = await modelMeta(env, id);
+      const tokenizer = await tokenizerFor(env, meta);
+      let r = resident.get(id);
+      if (r) resident.delete(id);
+      else {
+        await evictBeyond(limit - 1);
+        r = open(env, meta, tokenizer);
+      }
+      resident.set(id, r);
+      return await work(await r.model, r.saliency);
+    } finally {
+      stats.running--;
+    }
   };
+  stats.waiting++;
   const run = queue.catch(() => undefined).then(job);
   queue = run;
   return run;

@@ -59,6 +59,6 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
     checkF32Size(meta, req, n, target);
   }
   return cachedJson(c, 'attention', req, () =>
-    withModel(c.env, req.model, (m) => explainAttention(m, req.text, req)),
+    withModel(c.env, req.model, (m) => explainAttention(m, req.text, req), c.req.raw.signal),
   );
 });

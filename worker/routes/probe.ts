@@ -26,6 +26,11 @@ export const probe = new Hono<AppEnv>().post('/', async (c) => {
   }
   await modelMeta(c.env, req.model); // 404 for an unknown model before anything else
   return cachedJson(c, 'probe', req, () =>
-    withModel(c.env, req.model, (model) => explainProbe(model, req, () => brownPosData(c.env))),
+    withModel(
+      c.env,
+      req.model,
+      (model) => explainProbe(model, req, () => brownPosData(c.env)),
+      c.req.raw.signal,
+    ),
   );
 });

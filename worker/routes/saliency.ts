@@ -38,8 +38,11 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
   if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
   const lexicon = await lexiconFor(c.env, req.model);
   return cachedJson(c, 'saliency', req, () =>
-    withModel(c.env, req.model, async (m, ctx) =>
-      explainSaliency(m, await ctx(), req.text, req, { lexicon }),
+    withModel(
+      c.env,
+      req.model,
+      async (m, ctx) => explainSaliency(m, await ctx(), req.text, req, { lexicon }),
+      c.req.raw.signal,
     ),
   );
 });
