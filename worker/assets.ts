@@ -22,12 +22,12 @@ export const PAGE_PATHS = ['/', '/index.html'] as const;
 /**
  * The demo page's policy. It runs no inline script or style (site/demo/ holds them) and no eval; it
  * asks only its own origin's API, and the widget draws with its constructable stylesheet and CSSOM
- * styles, which `style-src` does not govern. No 'wasm-unsafe-eval': the demo page never runs ORT in
- * the browser (a host page using run="browser" needs it, see README).
+ * styles, which `style-src` does not govern. 'wasm-unsafe-eval' (compiling WebAssembly, not eval) is
+ * there because the page may run ORT itself (`run="browser"`); a host page without it needs none.
  */
 export const DEMO_PAGE_CSP = [
   "default-src 'self'",
-  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
