@@ -21,6 +21,10 @@ export default defineConfig({
           name: 'worker',
           include: ['worker/**/*.test.ts'],
           globalSetup: ['test/setup/wrangler.ts'],
+          // Files that start a wrangler dev of their own (restricted CORS, fault fixtures) make the
+          // shared one reload its bundle, which answers in-flight requests of other files with
+          // wrangler's "restarted mid-request" 503: run the files one after another.
+          fileParallelism: false,
           setupFiles: ['test/setup/wrangler-log.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,

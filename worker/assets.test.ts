@@ -51,7 +51,7 @@ describe('the demo page', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     const csp = res.headers.get('content-security-policy') ?? '';
-    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).toMatch(/script-src 'self' 'wasm-unsafe-eval'(;|$)/);
     expect(csp).toMatch(/style-src 'self'(;|$)/);
     expect(csp).toMatch(/object-src 'none'/);
     expect(csp).not.toMatch(/'unsafe-inline'|'unsafe-eval'/);
