@@ -12,15 +12,7 @@
  * The ids and positions are graph inputs (`target_tokens`, `target_positions`, `foil_tokens`), so one
  * gradient model serves every request of the same score kind. Rows and tokens are selected with
  * one-hot matrices (a MatMul and a Mul), not Gather, so the gradient graph needs no scatter.
- *
- * Near-certain targets: log p = x_t − max − log Σ exp(x − max), and onnxruntime's LogSoftmax (and
- * Softmax) add the others' exp(x_j − max) to the max's 1 in float32, so every term below 2⁻²⁴ is lost
- * and log p ≈ −3e-5 came out ~2.5% off. The value here is x − max − log1p(s), s summed over the
- * other entries alone (`accurateLogSoftmax`); probabilities are its exp. Gradients follow LogSoftmax's
- * rule, which is exact near certainty too (../onnx/autodiff/rules/softmax.ts). How saturated a
- * target is, is reported beside its explanation (`targetSaturation`).
  */
-import { STOP_GRADIENT } from '../onnx/autodiff/index.js';
 import { node, tensorF32, tensorI64, valueInfo } from '../onnx/builder.js';
 import { GraphIndex } from '../onnx/graph-index.js';
 import { DataType, decodeModel, encodeModel, type ModelProto, type NodeProto } from '../onnx/proto.js';
@@ -107,18 +99,10 @@ export function appendTarget(
   } else {
     rows = n('Unsqueeze', [logits, c('axis1', [1])]); // [b, 1, labels], broadcast against k tokens
   }
-  const opset = Number(
-    (out.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0,
-  );
-  const floats = new Set<string>();
-  const f = (name: string, value: number) => {
-    if (!floats.has(name)) graph.initializer!.push(tensorF32(`${T}/${name}`, [], [value]));
-    floats.add(name);
-    return `${T}/${name}`;
-  };
-  const logProbs = () => accurateLogSoftmax(rows, { n, c, f, opset, graph: graph.node! });
   const scores =
-    kind.score === 'logit' ? rows : kind.score === 'probability' ? n('Exp', [logProbs()]) : logProbs();
+    kind.score === 'logit'
+      ? rows
+      : n(kind.score === 'probability' ? 'Softmax' : 'LogSoftmax', [rows], { axis: -1 });
   let select = oneHot(TARGET_TOKENS, vocab); // [k, vocab]
   if (kind.contrast) {
     graph.input!.push(valueInfo(FOIL_TOKENS, DataType.INT64, ['target_count']));
@@ -128,62 +112,11 @@ export function appendTarget(
   graph.node!.push(
     node('ReduceSum', [picked, c('axes', [1, 2])], [TARGET], { keepdims: 0 }, `${T}/ReduceSum`),
   );
-  // The logits stop being an output: their rank and batch axis stay declared as value_info (shape
-  // inference and the batch-coupling check read them); the other axes may have changed (rows selected
-  // before the LM head), so they are left unknown.
-  if (!opts.keep?.includes(logits)) {
-    const dims = info.type!.tensorType!.shape!.dim!.map((d, i) => (i === 0 ? d : {}));
-    graph.valueInfo = [
-      ...(graph.valueInfo ?? []),
-      { name: logits, type: { tensorType: { elemType: DataType.FLOAT, shape: { dim: dims } } } },
-    ];
-  }
   graph.output = [
     valueInfo(TARGET, DataType.FLOAT, [info.type!.tensorType!.shape!.dim![0].dimParam ?? 'batch_size']),
     ...(graph.output ?? []).filter((o) => opts.keep?.includes(o.name!)),
   ];
   return out;
-}
-
-interface Emit {
-  n: (op: string, inputs: string[], attrs?: Record<string, number | number[]>) => string;
-  c: (name: string, values: number[]) => string;
-  f: (name: string, value: number) => string;
-  opset: number;
-  graph: NodeProto[];
-}
-
-/**
- * log softmax along the last axis, accurate near certainty: the value of x − m − log1p(s) with m the
- * max and s = Σ over the entries below it of exp(x − m) (+ the number of tied maxima − 1), log1p as
- * log(u)·s/(u − 1), u = 1 + s (Goldberg 1991; exact where u = 1). It is added to LogSoftmax as a
- * correction passed through a stop-gradient, so the gradient is LogSoftmax's (shift-invariant, the
- * correction's derivative is zero), which stays accurate near certainty.
- */
-function accurateLogSoftmax(x: string, { n, c, f, opset, graph }: Emit): string {
-  const plain = n('LogSoftmax', [x], { axis: -1 });
-  const last = c('last_axis', [-1]);
-  const max =
-    opset >= 18
-      ? n('ReduceMax', [x, last], { keepdims: 1 })
-      : n('ReduceMax', [x], { axes: [-1], keepdims: 1 });
-  const shifted = n('Sub', [x, max]);
-  const isMax = n('Equal', [x, max]);
-  const below = n('ReduceSum', [n('Where', [isMax, f('zero', 0), n('Exp', [shifted])]), last], {
-    keepdims: 1,
-  });
-  const ties = n('ReduceSum', [n('Cast', [isMax], { to: DataType.FLOAT }), last], { keepdims: 1 });
-  const s = n('Add', [below, n('Sub', [ties, f('one', 1)])]);
-  const u = n('Add', [s, f('one', 1)]);
-  const log1p = n('Where', [
-    n('Equal', [u, f('one', 1)]),
-    s,
-    n('Div', [n('Mul', [n('Log', [u]), s]), n('Sub', [u, f('one', 1)])]),
-  ]);
-  const correction = n('Sub', [n('Sub', [shifted, log1p]), plain]);
-  const detached = `${correction}${STOP_GRADIENT}`;
-  graph.push(node('Identity', [correction], [detached], {}, detached));
-  return n('Add', [plain, detached]);
 }
 
 /**
