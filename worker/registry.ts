@@ -64,11 +64,7 @@ const tokenizers = new Map<string, Promise<TextTokenizer>>();
 
 export function modelMeta(env: Env, id: string): Promise<ModelMeta> {
   if (!servedModelIds(env).includes(id)) {
-    throw new ApiError(
-      404,
-      'unknown_model',
-      `no model "${id}" is served here; GET /v1/models lists the models`,
-    );
+    throw new ApiError('unknown_model', `no model "${id}" is served here; GET /v1/models lists the models`);
   }
   return cached(metas, id, () => readModelMeta(id, assetReader(env, id)));
 }
