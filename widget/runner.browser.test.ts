@@ -47,6 +47,7 @@ async function reference(
   }
   const res = await fetch(`${api}/v1/attention`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ ...body, encoding: 'f32' }),
   });
   return ExplanationDocument.parse(await res.json());
@@ -148,6 +149,7 @@ describe('<attn-heatmap> sources beyond plain attention', () => {
     expect(s.method).toBe('gradient_x_input');
     const api = await fetch(`${inject('apiUrl')}/v1/saliency`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'tiny-gpt2', text: 'once upon a time', method: 'gradient_x_input' }),
     }).then((x) => x.json());
     const ref = api.saliency[0].scores as number[];
@@ -190,6 +192,7 @@ describe('probing in the page', () => {
     const mine = doc.probe as { layers: { layer: number; accuracy: number; control_accuracy: number }[] };
     const api = await fetch(`${inject('apiUrl')}/v1/probe`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'brown-gpt', layers: [0, 2] }),
     }).then((r) => r.json());
     const strip = (ls: { layer: number; accuracy: number; control_accuracy: number }[]) =>

@@ -1,14 +1,17 @@
 /**
  * The Hono app: routes under /v1, open CORS by default (a docs site on another origin calls the API),
- * JSON errors everywhere. Static files are served by the assets binding; those that need CORS or
- * security headers (the widget, runner, models, demo page) pass through the worker first (assets.ts).
+ * JSON errors everywhere, security headers and 405s with `Allow`. Static files are served by the
+ * assets binding; those that need CORS or security headers (the widget, runner, models, demo page)
+ * pass through the worker first (assets.ts).
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { documentJsonSchema } from '../shared/schema/json-schema.js';
 import { mountAssets } from './assets.js';
 import type { AppEnv } from './env.js';
-import { errorBody, onError } from './errors.js';
+import { errorResponse, onError } from './errors.js';
+import { allowOnly } from './middleware/methods.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { openApiDocument } from './openapi.js';
 import { openSessions, wasmHeapBytes } from './ort.js';
 import { queueStats } from './registry.js';
@@ -19,6 +22,7 @@ import { saliency } from './routes/saliency.js';
 
 export function createApp() {
   const app = new Hono<AppEnv>();
+  app.use('*', securityHeaders());
   app.use('*', (c, next) => {
     const allowed = (c.env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim());
     return cors({
@@ -33,18 +37,17 @@ export function createApp() {
   app.route('/v1/attention', attention);
   app.route('/v1/saliency', saliency);
   app.route('/v1/probe', probe);
-  app.on(['GET', 'PUT', 'PATCH', 'DELETE'], ['/v1/attention', '/v1/saliency', '/v1/probe'], (c) =>
-    c.json(errorBody('method_not_allowed', `use POST for ${new URL(c.req.url).pathname}`), 405),
-  );
   app.get('/v1/schema', (c) => c.json(documentJsonSchema()));
   app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  allowOnly(app, ['/v1/attention', '/v1/saliency', '/v1/probe'], ['POST']);
+  allowOnly(app, ['/v1/models', '/v1/schema', '/openapi.json'], ['GET']);
   app.get('/v1/_diagnostics', (c) =>
     c.env.DIAGNOSTICS === 'on'
       ? c.json({ wasm_heap_bytes: wasmHeapBytes(), open_sessions: openSessions(), queue: queueStats() })
-      : c.json(errorBody('not_found', 'no such route'), 404),
+      : errorResponse(c, 'not_found', 'no such route'),
   );
   app.notFound((c) =>
-    c.json(errorBody('not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404),
+    errorResponse(c, 'not_found', `no route ${c.req.method} ${new URL(c.req.url).pathname}`),
   );
   app.onError(onError);
   return app;

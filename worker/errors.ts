@@ -1,36 +1,44 @@
 /**
  * Errors as the API reports them: `{ "error": { "code", "message" } }`. An ApiError is something the
  * caller can fix (4xx) or a stated server condition; anything else becomes an opaque 500 whose
- * details go to the log, never to the caller.
+ * details go to the log, never to the caller. Statuses come from the one list of codes
+ * (shared/schema/error-codes.ts).
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { ProbeInputError } from '../shared/explain/probe/errors.js';
+import { ERROR_CODES, type ErrorCode, isErrorCode } from '../shared/schema/error-codes.js';
 
 export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
   constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
+    this.status = statusOf(code);
   }
 }
 
-export function errorBody(code: string, message: string) {
+export function statusOf(code: ErrorCode): ContentfulStatusCode {
+  return ERROR_CODES[code].status as ContentfulStatusCode;
+}
+
+export function errorBody(code: ErrorCode, message: string) {
   return { error: { code, message } };
 }
 
+/** An error response with the status its code is listed with. */
+export function errorResponse(c: Context, code: ErrorCode, message: string): Response {
+  return c.json(errorBody(code, message), statusOf(code));
+}
+
 /** Codes for the validation failures a caller most often needs to tell apart. */
-function codeFor(issue: z.core.$ZodIssue): string {
+function codeFor(issue: z.core.$ZodIssue): ErrorCode {
+  // Refinements name their code in `params` (shared/schema/requests.ts).
+  if (issue.code === 'custom' && isErrorCode(issue.params?.code)) return issue.params.code;
   const field = issue.path[0];
-  if (field === 'text' || field === 'target_text') {
-    if (issue.code === 'too_big') return 'text_too_long';
-    if (issue.code === 'too_small') return 'empty_text';
-    if (issue.code === 'custom')
-      return issue.message.startsWith('must contain') ? 'empty_text' : 'invalid_text';
-  }
+  if ((field === 'text' || field === 'target_text') && issue.code === 'too_small') return 'empty_text';
   if (issue.code === 'unrecognized_keys') return 'unknown_field';
   return 'invalid_request';
 }
@@ -38,28 +46,13 @@ function codeFor(issue: z.core.$ZodIssue): string {
 export function validationError(error: z.ZodError): ApiError {
   const issue = error.issues[0];
   const where = issue.path.length ? issue.path.join('.') : 'body';
-  return new ApiError(400, codeFor(issue), `${where}: ${issue.message}`);
+  return new ApiError(codeFor(issue), `${where}: ${issue.message}`);
 }
 
-/** Errors the core raises with a code, and the status each maps to. */
-const CORE_ERRORS: Record<string, ContentfulStatusCode> = {
-  attention_not_exposable: 422,
-  unsupported_model_input: 422,
-  flow_too_large: 400,
-  invalid_target: 400,
-  method_not_supported: 400,
-  baseline_not_available: 400,
-  gradient_not_supported: 422,
-};
-
 export function onError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
-  if (err instanceof ProbeInputError) {
-    return c.json(errorBody(err.code, err.message), err.code === 'hidden_states_not_exposed' ? 422 : 400);
-  }
+  // ApiError, and the core's errors (ProbeInputError, InvalidTargetError, …), carry a listed code.
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && code in CORE_ERRORS)
-    return c.json(errorBody(code, err.message), CORE_ERRORS[code]);
+  if (isErrorCode(code) && code !== 'internal_error') return errorResponse(c, code, err.message);
   console.error('unhandled error', err);
-  return c.json(errorBody('internal_error', 'the server failed to handle this request'), 500);
+  return errorResponse(c, 'internal_error', 'the server failed to handle this request');
 }

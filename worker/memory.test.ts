@@ -22,7 +22,11 @@ it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after attention
     const text = Array.from({ length: words }, (_, i) => ['the', 'cat', 'sat', 'on', 'mat'][i % 5]).join(' ');
     const body: Record<string, unknown> = { model: m.id, text, encoding: 'u8' };
     if (m.family === 'encoder-decoder') body.target_text = text.slice(0, 200);
-    const res = await fetch(`${api}/v1/attention`, { method: 'POST', body: JSON.stringify(body) });
+    const res = await fetch(`${api}/v1/attention`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status, await res.clone().text()).toBe(200);
     // Saliency holds gradient graphs and batches of interpolated inputs besides the forward graphs.
     const salient = Array.from(
@@ -36,7 +40,11 @@ it(`the wasm heap stays under ${HEAP_BUDGET_BYTES / 2 ** 20} MiB after attention
       steps: 32,
       ...(m.family === 'encoder-decoder' ? { target_text: 'the cat' } : {}),
     };
-    const res2 = await fetch(`${api}/v1/saliency`, { method: 'POST', body: JSON.stringify(ig) });
+    const res2 = await fetch(`${api}/v1/saliency`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ig),
+    });
     expect(res2.status, await res2.clone().text()).toBe(200);
   }
   const { wasm_heap_bytes } = await (await fetch(`${api}/v1/_diagnostics`)).json();

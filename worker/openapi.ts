@@ -1,24 +1,35 @@
 /** The OpenAPI 3.1 description of the API, with schemas taken from the shared zod types. */
+import { ERROR_CODES } from '../shared/schema/error-codes.js';
 import { documentJsonSchema, requestJsonSchemas } from '../shared/schema/json-schema.js';
 
-const error = {
-  description: 'an error the caller can fix (4xx) or a server failure (5xx, without details)',
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        required: ['error'],
-        properties: {
-          error: {
-            type: 'object',
-            required: ['code', 'message'],
-            properties: { code: { type: 'string' }, message: { type: 'string' } },
-          },
-        },
-      },
+/** The error body, its `code` one of the listed codes (shared/schema/error-codes.ts). */
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', enum: Object.keys(ERROR_CODES) }, message: { type: 'string' } },
     },
   },
 };
+
+/** One response per status the list uses, naming the codes that come with it. */
+function errorResponses(): Record<string, unknown> {
+  const byStatus = new Map<number, string[]>();
+  for (const [code, { status }] of Object.entries(ERROR_CODES))
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus].map(([status, codes]) => [
+      status,
+      {
+        description: `${status >= 500 ? 'a server failure, without details' : 'an error the caller can fix'}: ${codes.join(', ')}`,
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      },
+    ]),
+  );
+}
 
 const document = {
   description: 'an explanation document',
@@ -31,13 +42,16 @@ export function openApiDocument() {
     info: {
       title: 'attn-heatmap API',
       version: '1.0.0',
-      description: 'Attention, saliency and probing of Transformer models at the edge.',
+      description:
+        'Attention, saliency and probing of Transformer models at the edge. POST bodies are JSON, sent as ' +
+        '`content-type: application/json` (anything else is 415 `unsupported_media_type`); ' +
+        '`x-error-codes` lists every error code with its status and meaning.',
     },
     paths: {
       '/v1/models': {
         get: {
           summary: 'the models served here, their shapes and the request limits',
-          responses: { 200: { description: 'models and limits' } },
+          responses: { 200: { description: 'models and limits' }, 405: errorResponses()[405] },
         },
       },
       '/v1/attention': {
@@ -47,7 +61,7 @@ export function openApiDocument() {
             required: true,
             content: { 'application/json': { schema: { $ref: '#/components/schemas/AttentionRequest' } } },
           },
-          responses: { 200: document, 400: error, 404: error, 413: error, 422: error, 500: error },
+          responses: { 200: document, ...errorResponses() },
         },
       },
       '/v1/saliency': {
@@ -58,7 +72,7 @@ export function openApiDocument() {
             required: true,
             content: { 'application/json': { schema: { $ref: '#/components/schemas/SaliencyRequest' } } },
           },
-          responses: { 200: document, 400: error, 404: error, 413: error, 422: error, 500: error },
+          responses: { 200: document, ...errorResponses() },
         },
       },
       '/v1/probe': {
@@ -69,16 +83,25 @@ export function openApiDocument() {
             required: true,
             content: { 'application/json': { schema: { $ref: '#/components/schemas/ProbeRequest' } } },
           },
-          responses: { 200: document, 400: error, 404: error, 413: error, 422: error, 500: error },
+          responses: { 200: document, ...errorResponses() },
         },
       },
       '/v1/schema': {
         get: {
           summary: 'JSON Schema of the explanation document',
-          responses: { 200: { description: 'a JSON Schema' } },
+          responses: { 200: { description: 'a JSON Schema' }, 405: errorResponses()[405] },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          summary: 'this OpenAPI description',
+          responses: { 200: { description: 'OpenAPI 3.1' }, 405: errorResponses()[405] },
         },
       },
     },
-    components: { schemas: { ExplanationDocument: documentJsonSchema(), ...requestJsonSchemas() } },
+    'x-error-codes': ERROR_CODES,
+    components: {
+      schemas: { ExplanationDocument: documentJsonSchema(), Error: errorSchema, ...requestJsonSchemas() },
+    },
   };
 }

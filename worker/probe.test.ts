@@ -5,7 +5,11 @@ import { ExplanationDocument } from '../shared/schema/document.js';
 const api = inject('apiUrl');
 
 async function post(body: unknown) {
-  const res = await fetch(`${api}/v1/probe`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await fetch(`${api}/v1/probe`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json(), cache: res.headers.get('x-cache') };
 }
 

@@ -56,7 +56,7 @@ function assetReader(env: Env, id: string): ReadFile {
 function unavailable(id: string, err: unknown): Error {
   if (err instanceof ApiError || typeof (err as { code?: unknown })?.code === 'string') return err as Error;
   console.error(`model ${id} failed to load`, err);
-  return new ApiError(503, 'model_unavailable', `model ${id} is unavailable on this server`);
+  return new ApiError('model_unavailable', `model ${id} is unavailable on this server`);
 }
 
 /** Caches a promise, forgetting it if it fails so that a later request can try again. */
@@ -75,11 +75,7 @@ const tokenizers = new Map<string, Promise<TextTokenizer>>();
 
 export function modelMeta(env: Env, id: string): Promise<ModelMeta> {
   if (!servedModelIds(env).includes(id)) {
-    throw new ApiError(
-      404,
-      'unknown_model',
-      `no model "${id}" is served here; GET /v1/models lists the models`,
-    );
+    throw new ApiError('unknown_model', `no model "${id}" is served here; GET /v1/models lists the models`);
   }
   return cached(metas, id, () =>
     readModelMeta(id, assetReader(env, id)).catch((e) => {
@@ -205,7 +201,7 @@ export function withModel<T>(
     stats.waiting--;
     if (signal?.aborted) {
       stats.skipped_disconnected++;
-      throw new ApiError(503, 'client_disconnected', 'the client closed the connection');
+      throw new ApiError('client_disconnected', 'the client closed the connection');
     }
     stats.running++;
     try {

@@ -16,10 +16,17 @@ export const LIMITS = {
   max_samples: 64,
   /** labelled examples a probe request may send */
   max_probe_examples: 500,
-  /** attention weights an `f32` response may hold (heads · rows · cols over all entries, ~10 bytes each in JSON); use `u8` or fewer layers and heads beyond it */
-  max_f32_weights: 1_000_000,
+  /**
+   * bytes an attention response may reach, estimated from the weights it would hold (every entry,
+   * heads · rows · cols, analyses and encoder-decoder groups included) times RESPONSE_BYTES_PER_WEIGHT
+   * of its encoding; refused before any model work. 8 MB: 800,000 weights in `f32`, 6,000,000 in `u8`
+   */
+  max_response_bytes: 8_000_000,
 } as const;
 export type Limits = typeof LIMITS;
 
 /** Tokens past which attention flow (n² exact max-flow problems) is refused. */
 export const FLOW_MAX_TOKENS = 32;
+
+/** What one attention weight costs in a response: `f32` ~10 bytes of JSON number, `u8` one byte in base64. */
+export const RESPONSE_BYTES_PER_WEIGHT = { f32: 10, u8: 4 / 3 } as const;

@@ -4,21 +4,46 @@ import { FLOW_MAX_TOKENS, LIMITS } from './limits.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * A text field. Its length is counted in UTF-16 code units as LIMITS documents (zod's `max` counts
+ * code points, which let 8,000 units of emoji through), so it is a refinement rather than JSON
+ * Schema's `maxLength` (code points too). Each refinement names its error code in `params`.
+ */
 export const Text = z
   .string()
   .min(1, 'must not be empty')
-  .max(LIMITS.max_text_chars, `must be at most ${LIMITS.max_text_chars} characters`)
-  .refine((s) => s.trim().length > 0, 'must contain more than white space')
-  .refine((s) => !LONE_SURROGATE.test(s), 'contains a lone UTF-16 surrogate (not valid Unicode text)');
+  .refine((s) => s.length <= LIMITS.max_text_chars, {
+    message: `must be at most ${LIMITS.max_text_chars} UTF-16 code units`,
+    params: { code: 'text_too_long' },
+  })
+  .refine((s) => s.trim().length > 0, {
+    message: 'must contain more than white space',
+    params: { code: 'empty_text' },
+  })
+  .refine((s) => !LONE_SURROGATE.test(s), {
+    message: 'contains a lone UTF-16 surrogate (not valid Unicode text)',
+    params: { code: 'invalid_text' },
+  });
 
 const Index = z.number().int().nonnegative();
+
+/** Layer or head ids: each at most once (a repeated id would repeat its matrices in the response). */
+const Indices = (max: number) =>
+  z
+    .array(Index)
+    .min(1)
+    .max(max)
+    .refine((ids) => new Set(ids).size === ids.length, {
+      message: 'lists an index more than once',
+      params: { code: 'duplicate_index' },
+    });
 
 export const AttentionRequest = z
   .object({
     model: z.string().min(1).max(200).describe('a model id from GET /v1/models'),
     text: Text.describe('the input text (the source text for encoder-decoder models)'),
-    layers: z.array(Index).min(1).max(256).optional().describe('layers to return (default: all)'),
-    heads: z.array(Index).min(1).max(256).optional().describe('heads to return (default: all)'),
+    layers: Indices(256).optional().describe('layers to return (default: all)'),
+    heads: Indices(256).optional().describe('heads to return (default: all)'),
     encoding: z.enum(['f32', 'u8']).default('f32').describe('u8: one byte per weight, p = byte/255'),
     aggregate: z
       .enum(['none', 'mean', 'max'])
@@ -139,12 +164,7 @@ export const ProbeRequest = z
       .max(LIMITS.max_probe_examples)
       .optional()
       .describe('your own labelled data: one label per whitespace-separated word'),
-    layers: z
-      .array(Index)
-      .min(1)
-      .max(64)
-      .optional()
-      .describe('built-in task: hidden-state layers (0 = embeddings)'),
+    layers: Indices(64).optional().describe('built-in task: hidden-state layers (0 = embeddings)'),
     layer: Index.optional().describe('examples: the one layer to probe (default all)'),
     probe: z
       .enum(['linear', 'mlp'])

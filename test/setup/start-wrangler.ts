@@ -15,6 +15,8 @@ export interface WranglerOptions {
   /** an assets folder instead of wrangler.toml's dist/site */
   assets?: string;
   logLevel?: 'debug' | 'info' | 'log' | 'warn' | 'error';
+  /** a state folder (the Cache API persists there) that outlives this wrangler; else a fresh one */
+  persistTo?: string;
 }
 
 export interface Wrangler {
@@ -71,7 +73,7 @@ export async function startWrangler(opts: WranglerOptions = {}): Promise<Wrangle
       ...vars,
       ...(opts.assets ? ['--assets', opts.assets] : []),
       '--persist-to',
-      join(state, 'state'),
+      opts.persistTo ?? join(state, 'state'),
       '--log-level',
       opts.logLevel ?? 'warn',
     ],

@@ -16,13 +16,12 @@ export const probe = new Hono<AppEnv>().post('/', async (c) => {
   const req = await jsonBody(c, ProbeRequest);
   if (req.examples && (req.task || req.layers)) {
     throw new ApiError(
-      400,
       'invalid_request',
       'give either examples (with layer) or a built-in task (with layers)',
     );
   }
   if (!req.examples && req.layer !== undefined) {
-    throw new ApiError(400, 'invalid_request', 'layer goes with examples; the built-in task takes layers');
+    throw new ApiError('invalid_request', 'layer goes with examples; the built-in task takes layers');
   }
   await modelMeta(c.env, req.model); // 404 for an unknown model before anything else
   return cachedJson(c, 'probe', req, () =>

@@ -24,7 +24,6 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
   for (const [field, methods] of Object.entries(ONLY_FOR)) {
     if (field in req && !methods.includes(req.method)) {
       throw new ApiError(
-        400,
         'invalid_request',
         `${field} applies to ${methods.join(' and ')}, not ${req.method}`,
       );
