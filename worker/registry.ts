@@ -155,13 +155,30 @@ async function evictBeyond(limit: number): Promise<void> {
 /** One queue for the isolate: ORT's wasm backend is single-threaded, so runs gain nothing from
  * interleaving, and one model at a time bounds the heap to one model's working set. */
 let queue: Promise<unknown> = Promise.resolve();
+/** Calls admitted and not yet finished (the running one included). */
+let pending = 0;
+/** Seconds a refused caller is told to wait: about one long call. */
+export const BUSY_RETRY_AFTER_S = 5;
 
-/** Runs `work` on the loaded model, one run at a time in the isolate. */
+/**
+ * Runs `work` on the loaded model, one run at a time in the isolate. A call that would wait behind
+ * more than `max_queued_requests` others is refused at once (503 `busy`): waiting callers hold
+ * their request bodies and connections, and a queue without bound only turns load into timeouts.
+ */
 export function withModel<T>(
   env: Env,
   id: string,
   work: (m: LoadedModel, saliency: () => Promise<SaliencyContext>) => Promise<T>,
 ): Promise<T> {
+  if (pending > LIMITS.max_queued_requests) {
+    throw new ApiError(
+      503,
+      'busy',
+      `this instance is running a model call with ${LIMITS.max_queued_requests} more waiting; retry after ${BUSY_RETRY_AFTER_S} s`,
+      { 'Retry-After': String(BUSY_RETRY_AFTER_S) },
+    );
+  }
+  pending++;
   const limit = Math.max(1, Number(env.MAX_RESIDENT_MODELS ?? DEFAULT_RESIDENT) || DEFAULT_RESIDENT);
   const job = async () => {
     const meta = await modelMeta(env, id);
@@ -177,5 +194,7 @@ export function withModel<T>(
   };
   const run = queue.catch(() => undefined).then(job);
   queue = run;
-  return run;
+  return run.finally(() => {
+    pending--;
+  });
 }
