@@ -65,7 +65,9 @@ describe('the demo page', () => {
 describe('static assets, CORS_ORIGINS restricted', () => {
   let w: Wrangler;
   beforeAll(async () => {
-    w = await startWrangler({ vars: { DIAGNOSTICS: 'on', CORS_ORIGINS: 'http://docs.example, http://blog.example' } });
+    w = await startWrangler({
+      vars: { DIAGNOSTICS: 'on', CORS_ORIGINS: 'http://docs.example, http://blog.example' },
+    });
   });
   afterAll(async () => w?.stop());
 

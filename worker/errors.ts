@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    /** response headers the condition calls for (e.g. `Retry-After` on a 503) */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -53,7 +55,10 @@ const CORE_ERRORS: Record<string, ContentfulStatusCode> = {
 };
 
 export function onError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message), err.status);
+  if (err instanceof ApiError) {
+    for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+    return c.json(errorBody(err.code, err.message), err.status);
+  }
   if (err instanceof ProbeInputError) {
     return c.json(errorBody(err.code, err.message), err.code === 'hidden_states_not_exposed' ? 422 : 400);
   }

@@ -18,6 +18,10 @@ export const LIMITS = {
   max_probe_examples: 500,
   /** attention weights an `f32` response may hold (heads · rows · cols over all entries, ~10 bytes each in JSON); use `u8` or fewer layers and heads beyond it */
   max_f32_weights: 1_000_000,
+  /** estimated CPU of one saliency or probe request, in ms (shared/schema/work.ts): under the Worker's `cpu_ms` of 30,000 with margin; past it, `work_too_large` */
+  max_work: 20_000,
+  /** model calls an isolate holds waiting behind the one running; past it a request gets 503 `busy` with `Retry-After` */
+  max_queued_requests: 8,
 } as const;
 export type Limits = typeof LIMITS;
 
