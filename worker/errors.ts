@@ -14,6 +14,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** response headers the condition calls for (e.g. `Retry-After` on a 503) */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.status = statusOf(code);
@@ -51,6 +53,7 @@ export function validationError(error: z.ZodError): ApiError {
 
 export function onError(err: Error, c: Context): Response {
   // ApiError, and the core's errors (ProbeInputError, InvalidTargetError, …), carry a listed code.
+  if (err instanceof ApiError) for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
   const code = (err as { code?: unknown }).code;
   if (isErrorCode(code) && code !== 'internal_error') return errorResponse(c, code, err.message);
   console.error('unhandled error', err);

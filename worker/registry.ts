@@ -185,10 +185,18 @@ export function queueStats(): typeof stats {
   return { ...stats };
 }
 
+/** Calls admitted and not yet finished (the running one included). */
+let pending = 0;
+/** Seconds a refused caller is told to wait: about one long call. */
+export const BUSY_RETRY_AFTER_S = 5;
+
 /**
- * Runs `work` on the loaded model, one run at a time in the isolate. A job whose client has gone
- * (`signal` aborted) before its turn is skipped: nobody would read its answer, and the requests
- * behind it would wait for it. A run already under way finishes (ORT cannot be interrupted).
+ * Runs `work` on the loaded model, one run at a time in the isolate. A call that would wait behind
+ * more than `max_queued_requests` others is refused at once (503 `busy`): waiting callers hold
+ * their request bodies and connections, and a queue without bound only turns load into timeouts.
+ * A job whose client has gone (`signal` aborted) before its turn is skipped: nobody would read its
+ * answer, and the requests behind it would wait for it. A run already under way finishes (ORT
+ * cannot be interrupted).
  */
 export function withModel<T>(
   env: Env,
@@ -196,6 +204,14 @@ export function withModel<T>(
   work: (m: LoadedModel, saliency: () => Promise<SaliencyContext>) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
+  if (pending > LIMITS.max_queued_requests) {
+    throw new ApiError(
+      'busy',
+      `this instance is running a model call with ${LIMITS.max_queued_requests} more waiting; retry after ${BUSY_RETRY_AFTER_S} s`,
+      { 'Retry-After': String(BUSY_RETRY_AFTER_S) },
+    );
+  }
+  pending++;
   const limit = Math.max(1, Number(env.MAX_RESIDENT_MODELS ?? DEFAULT_RESIDENT) || DEFAULT_RESIDENT);
   const job = async () => {
     stats.waiting--;
@@ -222,5 +238,7 @@ export function withModel<T>(
   stats.waiting++;
   const run = queue.catch(() => undefined).then(job);
   queue = run;
-  return run;
+  return run.finally(() => {
+    pending--;
+  });
 }

@@ -26,6 +26,11 @@ export const ERROR_CODES = {
     status: 400,
     meaning: 'the attention response would exceed `max_response_bytes`: ask for fewer layers or heads, or u8',
   },
+  work_too_large: {
+    status: 400,
+    meaning:
+      'a saliency or probe request whose estimated CPU exceeds `max_work`: fewer steps, samples or tokens',
+  },
   flow_too_large: { status: 400, meaning: 'attention flow asked for on more tokens than it allows' },
   invalid_target: {
     status: 400,
@@ -68,6 +73,10 @@ export const ERROR_CODES = {
   model_unavailable: {
     status: 503,
     meaning: "a served model's files are missing or do not parse; the cause goes to the log",
+  },
+  busy: {
+    status: 503,
+    meaning: 'more than `max_queued_requests` model calls wait on this instance; retry after `Retry-After` s',
   },
   client_disconnected: {
     status: 503,

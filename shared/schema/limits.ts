@@ -22,6 +22,10 @@ export const LIMITS = {
    * of its encoding; refused before any model work. 8 MB: 800,000 weights in `f32`, 6,000,000 in `u8`
    */
   max_response_bytes: 8_000_000,
+  /** estimated CPU of one saliency or probe request, in ms (shared/schema/work.ts): under the Worker's `cpu_ms` of 30,000 with margin; past it, `work_too_large` */
+  max_work: 20_000,
+  /** model calls an isolate holds waiting behind the one running; past it a request gets 503 `busy` with `Retry-After` */
+  max_queued_requests: 8,
 } as const;
 export type Limits = typeof LIMITS;
 

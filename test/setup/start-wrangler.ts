@@ -24,6 +24,8 @@ export interface Wrangler {
   /** wrangler's stdout and stderr so far */
   logFile: string;
   log(): string;
+  /** wrangler's process id (its process group holds workerd) */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -60,7 +62,10 @@ export async function startWrangler(opts: WranglerOptions = {}): Promise<Wrangle
   const state = mkdtempSync(join(tmpdir(), 'attn-heatmap-wrangler-'));
   const logFile = join(state, 'wrangler.log');
   writeFileSync(logFile, '');
-  const vars = Object.entries(opts.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}:${v}`]);
+  const vars = Object.entries({ DIAGNOSTICS: 'on', ...opts.vars }).flatMap(([k, v]) => [
+    '--var',
+    `${k}:${v}`,
+  ]);
   const child = spawn(
     'npx',
     [
@@ -114,5 +119,5 @@ export async function startWrangler(opts: WranglerOptions = {}): Promise<Wrangle
     await stop();
     throw e;
   }
-  return { url, logFile, log, stop };
+  return { url, logFile, log, pid: child.pid!, stop };
 }

@@ -11,6 +11,7 @@ import { cachedJson } from '../cache.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { brownPosData, modelMeta, withModel } from '../registry.js';
+import { checkProbeWork } from '../work.js';
 
 export const probe = new Hono<AppEnv>().post('/', async (c) => {
   const req = await jsonBody(c, ProbeRequest);
@@ -23,7 +24,8 @@ export const probe = new Hono<AppEnv>().post('/', async (c) => {
   if (!req.examples && req.layer !== undefined) {
     throw new ApiError('invalid_request', 'layer goes with examples; the built-in task takes layers');
   }
-  await modelMeta(c.env, req.model); // 404 for an unknown model before anything else
+  const meta = await modelMeta(c.env, req.model); // 404 for an unknown model before anything else
+  checkProbeWork(meta, req, req.examples ? undefined : await brownPosData(c.env));
   return cachedJson(c, 'probe', req, () =>
     withModel(
       c.env,

@@ -1,6 +1,7 @@
 /** POST /v1/saliency: which input tokens move a prediction most, by one attribution method. */
 import { Hono } from 'hono';
 import { explainSaliency } from '../../shared/explain/saliency-document.js';
+import { DEFAULT_NEW_TOKENS } from '../../shared/runtime/forward.js';
 import { LIMITS } from '../../shared/schema/limits.js';
 import { SaliencyRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
@@ -9,6 +10,7 @@ import { checkTokens, encoderDecoderOnly } from '../checks.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
 import { lexiconFor, maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
+import { checkSaliencyWork } from '../work.js';
 
 /** Parameters that belong to one method only: sending them with another is a caller's mistake. */
 const ONLY_FOR: Record<string, string[]> = {
@@ -33,8 +35,15 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
   encoderDecoderOnly(meta, { target_text: req.target_text });
   const limit = Math.min(maxTokens(meta), LIMITS.max_saliency_tokens);
   const tokenizer = await tokenizerFor(c.env, meta);
-  checkTokens(tokenizer, req.text, limit, 'text');
-  if (req.target_text !== undefined) checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
+  const n = checkTokens(tokenizer, req.text, limit, 'text');
+  // an encoder-decoder's decoder runs over the target (or a greedy decoding of the default length)
+  const out =
+    meta.shape.family !== 'encoder-decoder'
+      ? 0
+      : req.target_text !== undefined
+        ? checkTokens(tokenizer, req.target_text, limit - 1, 'target_text')
+        : DEFAULT_NEW_TOKENS + 1;
+  checkSaliencyWork(meta, req, n + out);
   const lexicon = await lexiconFor(c.env, req.model);
   return cachedJson(c, 'saliency', req, () =>
     withModel(

@@ -2,6 +2,8 @@
  * Runs the model over a split's sentences once and keeps one row per word for every requested layer
  * (the forward pass yields all layers at once, so probing five layers costs one pass, not five).
  */
+
+import { yieldToHost } from '../../util/yield.js';
 import { alignTokens, type Pooling, poolWord, textOfWords, wordsOfText } from './features.js';
 import type { HiddenStateModel } from './hidden.js';
 import type { ProbeSentence } from './task.js';
@@ -92,7 +94,10 @@ async function forwardAll(
   use: (index: number, states: Float32Array[]) => void,
 ): Promise<void> {
   if (!model.runBatch || batchSize <= 1) {
-    for (let i = 0; i < ids.length; i++) use(i, await model.run(ids[i]));
+    for (let i = 0; i < ids.length; i++) {
+      use(i, await model.run(ids[i]));
+      await yieldToHost(); // let other requests in between passes
+    }
     return;
   }
   const order = ids.map((_, i) => i).sort((a, b) => ids[a].length - ids[b].length || a - b);
@@ -113,6 +118,7 @@ async function forwardAll(
     chunk.forEach((i, k) => {
       use(i, states[k]);
     });
+    await yieldToHost();
   }
 }
 

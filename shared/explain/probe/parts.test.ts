@@ -240,28 +240,28 @@ describe('probes on data with a known answer', () => {
   }
   const accuracy = (p: Int32Array, y: Int32Array) => p.filter((v, i) => v === y[i]).length / y.length;
 
-  it('logistic regression separates linear classes; deterministically', () => {
+  it('logistic regression separates linear classes; deterministically', async () => {
     const train = blobs(3000, 1);
     const dev = blobs(500, 2);
     const test = blobs(1000, 3);
     const m1 = new LogisticRegression(20, 3);
-    const r1 = trainClassifier(m1, train, dev, { seed: 1 });
+    const r1 = await trainClassifier(m1, train, dev, { seed: 1 });
     const m2 = new LogisticRegression(20, 3);
-    const r2 = trainClassifier(m2, train, dev, { seed: 1 });
+    const r2 = await trainClassifier(m2, train, dev, { seed: 1 });
     expect(r2).toEqual(r1);
     expect(m2.params).toEqual(m1.params);
     expect(accuracy(predict(m1, test.data), test.y)).toBeGreaterThan(0.95);
     expect(r1.bestEpoch).toBeGreaterThan(0);
   });
 
-  it('the MLP learns XOR, which the linear probe cannot', () => {
+  it('the MLP learns XOR, which the linear probe cannot', async () => {
     const train = blobs(2000, 4, true);
     const dev = blobs(400, 5, true);
     const test = blobs(800, 6, true);
     const lin = new LogisticRegression(20, 2);
-    trainClassifier(lin, train, dev, { seed: 1 });
+    await trainClassifier(lin, train, dev, { seed: 1 });
     const mlp = new MlpClassifier(20, 2, 16, 3);
-    trainClassifier(mlp, train, dev, { seed: 1, lr: 0.01 });
+    await trainClassifier(mlp, train, dev, { seed: 1, lr: 0.01 });
     expect(accuracy(predict(lin, test.data), test.y)).toBeLessThan(0.65);
     expect(accuracy(predict(mlp, test.data), test.y)).toBeGreaterThan(0.95);
   });

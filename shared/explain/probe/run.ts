@@ -71,7 +71,7 @@ export interface ProbeResult {
   timings: { model_ms: number; optimizer_ms: number; total_ms: number; tokens: number };
 }
 
-const DEFAULTS = {
+export const TRAIN_DEFAULTS = {
   // Chosen on brown-gpt (1,000 train sentences): lr 0.03 with the plateau schedule reaches the
   // accuracy of lr 0.003 (+0.6 points over plain lr 0.01) in half its epochs.
   linear: { lr: 0.03, l2: 1e-3, batchSize: 128, maxEpochs: 30, patience: 2 },
@@ -143,7 +143,7 @@ export async function runProbe(
     dev: labels(feats.dev, control, 'dev'),
     test: labels(feats.test, control, 'test'),
   };
-  const trainOpts = { ...DEFAULTS[kind], ...opts.train };
+  const trainOpts = { ...TRAIN_DEFAULTS[kind], ...opts.train };
   const classes = task.labels.length;
   const dim = source.dim;
   const boot = { seed: s.bootstrap, samples: opts.bootstrapSamples };
@@ -154,7 +154,7 @@ export async function runProbe(
 
   let optimizerMs = 0;
   const results: ProbeLayerResult[] = [];
-  layers.forEach((layer, li) => {
+  for (const [li, layer] of layers.entries()) {
     const tl = now();
     // Standardize with training statistics; task and control probes see the very same inputs.
     const st = fitStandardizer(feats.train.x[li], feats.train.n, dim);
@@ -162,9 +162,9 @@ export async function runProbe(
     const train = mat(feats.train);
     const dev = mat(feats.dev);
     const test = mat(feats.test);
-    const trainAndScore = (labelsOf: typeof y, probeSeed: number) => {
+    const trainAndScore = async (labelsOf: typeof y, probeSeed: number) => {
       const clf = make(probeSeed);
-      const report = trainClassifier(
+      const report = await trainClassifier(
         clf,
         { data: train, y: labelsOf.train },
         { data: dev, y: labelsOf.dev },
@@ -173,8 +173,8 @@ export async function runProbe(
       const scores = perSentence(feats.test, task.test.length, labelsOf.test, predict(clf, test));
       return { report, ...accuracyWithCi(scores.correct, scores.total, boot) };
     };
-    const onTask = trainAndScore(y, s.task);
-    const onControl = trainAndScore(yc, s.controlProbe);
+    const onTask = await trainAndScore(y, s.task);
+    const onControl = await trainAndScore(yc, s.controlProbe);
     const ms = now() - tl;
     optimizerMs += ms;
     results.push({
@@ -192,7 +192,7 @@ export async function runProbe(
       },
       train_ms: ms,
     });
-  });
+  }
 
   // The baseline is scored on exactly the test words the probes are scored on.
   const tagger = majorityTagger(task);

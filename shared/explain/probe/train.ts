@@ -8,6 +8,7 @@
  * floating-point order) follows from the seed, so two runs give bit-identical results.
  */
 import { Rng } from '../../util/random.js';
+import { yieldToHost } from '../../util/yield.js';
 import { type DifferentiableClassifier, type Matrix, meanLoss } from './classifier.js';
 
 export interface TrainOptions {
@@ -46,12 +47,12 @@ export function shuffled(n: number, rng: Rng, into?: Int32Array): Int32Array {
   return idx;
 }
 
-export function trainClassifier(
+export async function trainClassifier(
   model: DifferentiableClassifier,
   train: { data: Matrix; y: Int32Array },
   dev: { data: Matrix; y: Int32Array },
   opts: TrainOptions,
-): TrainReport {
+): Promise<TrainReport> {
   const lr = opts.lr ?? 0.01;
   const l2 = opts.l2 ?? 1e-3;
   const batch = opts.batchSize ?? 64;
@@ -78,6 +79,7 @@ export function trainClassifier(
   let epoch = 0;
   while (epoch < maxEpochs && n > 0) {
     epoch++;
+    await yieldToHost(); // an epoch is a few hundred ms at most: other requests get in between
     shuffled(n, rng, idx);
     for (let from = 0; from < n; from += batch) {
       const to = Math.min(n, from + batch);

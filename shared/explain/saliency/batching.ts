@@ -2,6 +2,7 @@
  * Runs many inputs of one shape (interpolation steps, noisy copies, occlusions) through the model in
  * batches along the batch axis, each batch as large as the context's memory budget allows.
  */
+import { yieldToHost } from '../../util/yield.js';
 import type { TargetSpec } from '../targets.js';
 import type { SaliencyContext } from './context.js';
 import type { DifferentiableModel } from './program.js';
@@ -26,6 +27,7 @@ async function chunks(
     const embeds = new Float32Array(b * size);
     for (let j = 0; j < b; j++) job.make(first + j, embeds.subarray(j * size, (j + 1) * size));
     await run(embeds, b, first);
+    await yieldToHost(); // let other requests in between batches
   }
 }
 

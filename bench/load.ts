@@ -1,0 +1,194 @@
+/**
+ * Load test (issue 11): mixed attention / saliency / probe traffic from 1, 4 and 16 concurrent
+ * clients against a `wrangler dev` this script starts itself on loopback (`--var DIAGNOSTICS:on`),
+ * each phase for a bounded time; prints latency p50 / p99, throughput, responses by status (and error
+ * code), and the isolate's wasm heap at the end. Texts and seeds vary per request, so nearly every
+ * request misses the cache and does model work. A 503 `busy` (the queue limit, with Retry-After) is
+ * documented; anything else that is not a 200 is an error.
+ *
+ *   npm run bench:load                         # 1, 4, 16 clients, 20 s each
+ *   npm run bench:load -- --duration 60        # the full run
+ *   npm run bench:load -- --clients 4 --duration 10
+ */
+import { parseArgs } from 'node:util';
+import { LIMITS } from '../shared/schema/limits.js';
+import { Rng } from '../shared/util/random.js';
+import { startWrangler } from '../test/setup/start-wrangler.js';
+import { machineLine } from './lib/machine.js';
+import { markdownTable, rightAligned } from './lib/table.js';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    clients: { type: 'string', default: '1,4,16' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const durationS = Math.min(120, Math.max(1, Number(values.duration)));
+const clientCounts = values.clients
+  .split(',')
+  .map(Number)
+  .filter((n) => n >= 1 && n <= 64);
+/** No single request may hold a client longer than this. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+const WORDS =
+  'the jury said it did find that many old laws were never enforced while city council should act soon on a new plan for schools roads water she found garden beautiful and peaceful yet house seemed cold empty strangely hostile to visitors'.split(
+    ' ',
+  );
+const MODELS = ['brown-sentiment', 'brown-gpt', 'brown-seq2seq', 'tiny-bert', 'tiny-gpt2', 'tiny-marian'];
+
+function words(rng: Rng, n: number): string {
+  return Array.from({ length: n }, () => WORDS[Math.floor(rng.next() * WORDS.length)]).join(' ');
+}
+
+interface Req {
+  kind: string;
+  path: string;
+  body: Record<string, unknown>;
+}
+
+/** One request of the mix: 55% attention, 35% saliency, 10% probe; models and sizes drawn at random. */
+function nextRequest(rng: Rng, serial: number): Req {
+  const r = rng.next();
+  const model = MODELS[Math.floor(rng.next() * MODELS.length)];
+  const text = `${serial} ${words(rng, 4 + Math.floor(rng.next() * 40))}`;
+  if (r < 0.55) {
+    return { kind: 'attention', path: '/v1/attention', body: { model, text, encoding: 'u8' } };
+  }
+  if (r < 0.9) {
+    const method = ['gradient', 'integrated_gradients', 'smoothgrad', 'occlusion'][
+      Math.floor(rng.next() * 4)
+    ];
+    return { kind: 'saliency', path: '/v1/saliency', body: { model, text, method } };
+  }
+  if (rng.next() < 0.5) {
+    return {
+      kind: 'probe',
+      path: '/v1/probe',
+      body: { model, task: 'pos', layers: [1], seed: serial },
+    };
+  }
+  const examples = Array.from({ length: 12 }, () => {
+    const t = words(rng, 6);
+    return { text: t, labels: t.split(' ').map((w) => (w.length > 4 ? 'LONG' : 'SHORT')) };
+  });
+  return { kind: 'probe', path: '/v1/probe', body: { model, examples, seed: serial } };
+}
+
+interface Sample {
+  ms: number;
+  status: string;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+async function phase(url: string, clients: number, seed: number) {
+  const samples: Sample[] = [];
+  const until = performance.now() + durationS * 1000;
+  let serial = seed * 1_000_000;
+  const client = async (c: number) => {
+    const rng = new Rng(seed * 1000 + c);
+    while (performance.now() < until) {
+      const req = nextRequest(rng, serial++);
+      const t0 = performance.now();
+      let status: string;
+      try {
+        const res = await fetch(`${url}${req.path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(req.body),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        const text = await res.text();
+        status = String(res.status);
+        if (res.status !== 200) {
+          let code = 'no JSON';
+          try {
+            code = JSON.parse(text).error?.code ?? code;
+          } catch {
+            // wrangler's own 503 is plain text
+            if (/restarted mid-request/.test(text)) code = 'worker restarted mid-request';
+          }
+          status += ` ${code}`;
+          if (res.status !== 503 || code !== 'busy')
+            console.error(`! ${status} on ${req.kind} ${JSON.stringify(req.body).slice(0, 200)}`);
+          if (res.status === 503 && code === 'busy') {
+            // honour Retry-After, bounded by the phase's end
+            const wait = Number(res.headers.get('retry-after') ?? 1) * 1000;
+            await new Promise((r) => setTimeout(r, Math.max(0, Math.min(wait, until - performance.now()))));
+          }
+        }
+      } catch (e) {
+        status = `failed ${(e as Error).name}`;
+        console.error(`! ${status} on ${req.kind}: ${(e as Error).message}`);
+      }
+      samples.push({ ms: performance.now() - t0, status: `${req.kind} ${status}` });
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
+  return { samples, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function main() {
+  const seed = Number(values.seed);
+  const w = await startWrangler({ logLevel: 'warn' });
+  const rows: string[][] = [];
+  let heap = Number.NaN;
+  try {
+    // first use of each model (sessions, gradient graphs) is part of the traffic, as for a fresh isolate
+    for (const clients of clientCounts) {
+      const { samples, seconds } = await phase(w.url, clients, seed + clients);
+      const ok = samples
+        .filter((s) => s.status.endsWith(' 200'))
+        .map((s) => s.ms)
+        .sort((a, b) => a - b);
+      const byStatus = new Map<string, number>();
+      for (const s of samples) {
+        const key = s.status.replace(/^\w+ /, '');
+        byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
+      }
+      const errors = samples.filter((s) => !s.status.endsWith(' 200') && !s.status.endsWith('503 busy'));
+      rows.push([
+        String(clients),
+        String(samples.length),
+        (ok.length / seconds).toFixed(2),
+        Math.round(quantile(ok, 0.5)).toLocaleString('en-US'),
+        Math.round(quantile(ok, 0.99)).toLocaleString('en-US'),
+        [...byStatus].map(([k, n]) => `${k}: ${n}`).join(', '),
+        String(errors.length),
+      ]);
+      console.error(rows.at(-1)!.join(' | '));
+    }
+    const diag = await (await fetch(`${w.url}/v1/_diagnostics`)).json();
+    heap = diag.wasm_heap_bytes / 2 ** 20;
+  } finally {
+    const log = w.log();
+    await w.stop();
+    if (/error|restarted/i.test(log)) console.error(`wrangler log:\n${log.slice(-4000)}`);
+  }
+  console.log(
+    markdownTable(
+      rightAligned(
+        'clients',
+        'requests',
+        'ok / s',
+        'p50 ms (200s)',
+        'p99 ms (200s)',
+        'responses by status',
+        'errors (not 200, not 503 busy)',
+      ),
+      rows,
+    ),
+  );
+  console.log(
+    `\n${durationS} s per phase; wasm heap at the end: ${heap.toFixed(1)} MiB (budget 96 MiB); queue limit ${LIMITS.max_queued_requests}`,
+  );
+  console.log(machineLine());
+}
+
+await main();
