@@ -105,6 +105,25 @@ describe('limits for every request shape', () => {
     expect(res.body.error.code).toBe(code);
   });
 
+  it('a saliency request priced over max_work is refused before it runs, and its message says how to shrink it', async () => {
+    const { limits } = await (await fetch(`${api}/v1/models`)).json();
+    expect(limits.max_work).toBeGreaterThan(0);
+    const text = 'the man said that '.repeat(62).trim(); // 250 tokens
+    const body = { model: 'brown-sentiment', text, method: 'integrated_gradients', steps: 256 };
+    const res = await post('/v1/saliency', body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('work_too_large');
+    expect(res.body.error.message).toMatch(/max_work.*fewer steps/);
+    // the same steps on a short text and a small model fit: the price follows tokens and model size
+    const small = await post('/v1/saliency', {
+      ...body,
+      model: 'tiny-bert',
+      text: 'the man said that',
+      steps: 256,
+    });
+    expect(small.status).toBe(200);
+  });
+
   it('limits name the response cap, and OpenAPI lists the error codes', async () => {
     const { limits } = await (await fetch(`${api}/v1/models`)).json();
     expect(limits.max_response_bytes).toBeGreaterThan(0);
