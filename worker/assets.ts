@@ -9,10 +9,11 @@
  * - the demo page gets its security headers (PAGE_HEADERS).
  *
  * The response is the assets binding's own (status, ETag, Cache-Control, conditional 304s intact),
- * copied only to make its headers writable.
+ * copied only to make its headers writable; a missing file is the API's JSON 404.
  */
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from './env.js';
+import { errorResponse } from './errors.js';
 
 /** Served with CORS: keep in step with wrangler.toml `run_worker_first`. */
 export const CORS_ASSET_PATHS = ['/widget/*', '/models/*', '/probe-data/*'] as const;
@@ -49,6 +50,8 @@ const PAGE_HEADERS: Record<string, string> = {
 
 async function fromAssets(c: Context<AppEnv>, extra: Record<string, string>): Promise<Response> {
   const res = await c.env.ASSETS.fetch(c.req.raw);
+  // a missing file answers like every other miss of this server: JSON with a code
+  if (res.status === 404) return errorResponse(c, 'not_found', 'no such file');
   const out = new Response(res.body, res);
   for (const [k, v] of Object.entries(extra)) out.headers.set(k, v);
   return out;
