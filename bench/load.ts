@@ -138,6 +138,7 @@ async function main() {
   const seed = Number(values.seed);
   const w = await startWrangler({ logLevel: 'warn' });
   const rows: string[][] = [];
+  const kindRows: string[][] = [];
   let heap = Number.NaN;
   try {
     // first use of each model (sessions, gradient graphs) is part of the traffic, as for a fresh isolate
@@ -163,6 +164,14 @@ async function main() {
         String(errors.length),
       ]);
       console.error(rows.at(-1)!.join(' | '));
+      for (const kind of ['attention', 'saliency', 'probe']) {
+        const ms = samples
+          .filter((s) => s.status === `${kind} 200`)
+          .map((s) => s.ms)
+          .sort((a, b) => a - b);
+        const fmt = (q: number) => Math.round(quantile(ms, q)).toLocaleString('en-US');
+        kindRows.push([String(clients), kind, String(ms.length), fmt(0.5), fmt(0.99)]);
+      }
     }
     const diag = await (await fetch(`${w.url}/v1/_diagnostics`)).json();
     heap = diag.wasm_heap_bytes / 2 ** 20;
@@ -183,6 +192,13 @@ async function main() {
         'errors (not 200, not 503 busy)',
       ),
       rows,
+    ),
+  );
+  console.log('\nLatency of the 200s by kind:\n');
+  console.log(
+    markdownTable(
+      [...rightAligned('clients'), 'kind', ...rightAligned('200s', 'p50 ms', 'p99 ms')],
+      kindRows,
     ),
   );
   console.log(
