@@ -151,7 +151,7 @@ async function send(c: Case) {
   const res = await fetch(`${api}${c.path}`, {
     method,
     headers,
-    body: method === 'POST' ? (c.body ?? '') : undefined,
+    body: method === 'POST' ? ((c.body ?? '') as BodyInit) : undefined,
   });
   return {
     status: res.status,
