@@ -2,10 +2,19 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { Controls } from './controls.js';
 import { lazyView } from './lazy.js';
+import { defaultAlignmentLayer } from './lib/alignment.js';
 import { scaleMax } from './lib/color.js';
 import { entryValues, headMatrix } from './lib/decode.js';
 import { toWidgetError, type WidgetError } from './lib/errors.js';
-import { GROUP_LABEL, headText, resolveView, type View, type ViewRequest, viewsIn } from './lib/groups.js';
+import {
+  GROUP_LABEL,
+  headText,
+  layersIn,
+  resolveView,
+  type View,
+  type ViewRequest,
+  viewsIn,
+} from './lib/groups.js';
 import { methodIds } from './lib/methods.js';
 import type { ExportFormat, SnapshotSlot } from './lib/snapshot.js';
 import { type Labels, labelsFor } from './lib/tokens.js';
@@ -81,7 +90,10 @@ export function ErrorMessage({ error }: { error: WidgetError }) {
 }
 
 function resolveFor(doc: ExplanationDocument, kind: ViewKind | undefined, req: ViewRequest): View | null {
-  if (kind === 'alignment') return resolveView(doc, req, { only: ['cross'] });
+  if (kind === 'alignment') {
+    const defaultLayer = defaultAlignmentLayer(doc.alignment, layersIn(doc, 'cross'));
+    return resolveView(doc, req, { only: ['cross'], defaultLayer });
+  }
   if (kind === 'matrix' || kind === 'model' || kind === 'lines')
     return resolveView(doc, req, { allowAll: kind === 'lines' });
   return null;
@@ -124,7 +136,12 @@ function DocumentView(p: AppProps & { doc: ExplanationDocument }) {
             kind={kind}
             view={view}
             methods={kind === 'saliency' ? { ids, value: method!, entries: doc.saliency! } : undefined}
-            onState={onState}
+            onState={(name, value) => {
+              // Opening the alignment view shows its own default layer (best AER, else the last),
+              // not the layer another view left behind; the Layer selector still picks any.
+              if (name === 'view' && value === 'alignment' && kind !== 'alignment') onState('layer', '');
+              onState(name, value);
+            }}
           />
           <Body {...p} kind={kind} view={view} method={method} ids={ids} />
           <ExportBar kind={kind} {...p} />

@@ -91,6 +91,18 @@ describe.each([
     expect(ran).toBe(backend === 'wasm' ? 'wasm' : 'webgpu');
     const ref = await reference(precision, { model, ...rest });
     expect(doc.input.tokens).toEqual(ref.input.tokens);
+    // Encoder-decoder rows are the same on both sides: row i predicts output.tokens[i] (EOS last).
+    expect(doc.output?.tokens).toEqual(ref.output?.tokens);
+    const shape = (d: ExplanationDocument) =>
+      d.attention!.map((e) => [e.kind, e.stack, e.layer, e.rows, e.cols]);
+    expect(shape(doc)).toEqual(shape(ref));
+    if (doc.output?.tokens) {
+      const out = doc.output.tokens;
+      expect(out.at(-1)?.special).toBe(true);
+      expect(doc.attention!.find((e) => e.kind === 'cross')?.rows).toBe(out.length);
+    }
+    // Same weights to 1e-6 on WASM: the argmax alignment is the same links.
+    if (backend === 'wasm') expect(doc.alignment).toEqual(ref.alignment);
     expect(maxAbsDiff(doc, ref)).toBeLessThan(tolerance);
   });
 });

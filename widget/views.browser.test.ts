@@ -4,8 +4,10 @@
  * measured and printed, not asserted), the probe view (chart and table), PNG/SVG export, and state
  * restored from attributes.
  */
+
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureWidgetBuilt } from '../test/browser/build-widget.js';
 import { type Browser, launchChromium } from '../test/browser/chromium.js';
 import { expectedLabels, expectedMatrix, fixture } from '../test/browser/expected.js';
@@ -44,6 +46,38 @@ const fmt = (v: number) => String(Number(v.toFixed(3)));
 
 const open = (file: string, attributes = '', colorScheme?: 'light' | 'dark') =>
   browser.open(`<attn-heatmap data="fixtures/${file}" ${attributes}></attn-heatmap>`, { colorScheme });
+
+interface Seq2SeqDoc {
+  output: { tokens: { text: string }[] };
+  alignment: { layer: number | 'mean'; links: [number, number][]; aer?: number }[];
+}
+
+/**
+ * brown-seq2seq's document from the API for a held-out pair, with the pair's known alignment as
+ * gold: each target piece linked to every piece of the source word it comes from.
+ */
+async function seq2seqWithGold(text: string): Promise<Seq2SeqDoc> {
+  const row = readFileSync('models/brown-seq2seq/heldout.jsonl', 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .find((r) => r.text === text);
+  const gold: [number, number][] = [];
+  row.tgt_owner.forEach((o: number, t: number) => {
+    for (const [to, sw] of row.links as [number, number][])
+      if (to === o)
+        row.src_owner.forEach((w: number, s: number) => {
+          if (w === sw) gold.push([t, s]);
+        });
+  });
+  const res = await fetch(`${inject('apiUrl')}/v1/attention`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'brown-seq2seq', text, target_text: row.target, gold_alignment: gold }),
+  });
+  expect(res.status).toBe(200);
+  return res.json();
+}
 
 async function select(page: Page, label: string, value: string) {
   await host(page).getByRole('combobox', { name: label, exact: true }).selectOption(value);
@@ -198,6 +232,76 @@ describe('alignment view', () => {
       .toContain('mean over layers');
     const mean = analysis.alignment.find((a) => a.layer === 'mean')!;
     expect(await host(page).locator('.aer').textContent()).toBe(`AER ${(mean.aer! * 100).toFixed(1)}%`);
+    expect(errors).toEqual([]);
+  });
+
+  // The view opens on the layer whose argmax alignment scores the lowest AER against the gold given,
+  // else on the last layer; a layer the reader asks for (attribute or selector) wins.
+  const shown = async (page: Page) => ({
+    layer: (await attrs(page)).layer,
+    note: await host(page).locator('.alignment-note').textContent(),
+    aer: await host(page).evaluate((el) => el.shadowRoot!.querySelector('.aer')?.textContent ?? null),
+  });
+  const pct = (aer: number | undefined) => `AER ${(aer! * 100).toFixed(1)}%`;
+  const inlineDoc = (doc: unknown, a = '') =>
+    `<attn-heatmap ${a}><script type="application/json">${JSON.stringify(doc).replace(/</g, '\\u003c')}</script></attn-heatmap>`;
+
+  it('opens brown-seq2seq documents with gold on the layer of lowest AER; the reader can pick another', async () => {
+    // Two held-out translations of the model card's sample, scored by the API (int8, as served):
+    // one where the last layer aligns best, one where the first does.
+    for (const [text, best] of [
+      ['translate: Letters came regularly from Nerien , Nicholas , and Martin .', 1],
+      ['translate: these are fairly large , tough animals .', 0],
+    ] as const) {
+      const doc = await seq2seqWithGold(text);
+      const [l0, l1] = [0, 1].map((l) => doc.alignment.find((a) => a.layer === l)!.aer!);
+      expect(best === 1 ? l1 < l0 : l0 < l1).toBe(true);
+      const { page, errors } = await browser.open(inlineDoc(doc, 'view="alignment"'));
+      await waitForView(page, '.alignment-note');
+      await expect.poll(async () => (await shown(page)).layer).toBe(String(best));
+      let s = await shown(page);
+      expect(s.note).toContain(`argmax alignment of layer ${best}`);
+      expect(s.aer).toBe(pct(best === 1 ? l1 : l0));
+      // rows are the tokens each decoder step predicts: the first is the first target word
+      expect(await host(page).locator('[data-t="l0"]').textContent()).toContain(doc.output.tokens[0].text);
+      const other = 1 - best;
+      await select(page, 'Layer', String(other));
+      await expect.poll(async () => (await shown(page)).layer).toBe(String(other));
+      s = await shown(page);
+      expect(s.note).toContain(`argmax alignment of layer ${other}`);
+      expect(s.aer).toBe(pct(other === 1 ? l1 : l0));
+      expect(errors).toEqual([]);
+    }
+  });
+
+  it('opens on the best layer when the reader switches to it from another view, and on the last without gold', async () => {
+    const doc = await seq2seqWithGold(
+      'translate: Letters came regularly from Nerien , Nicholas , and Martin .',
+    );
+    let { page, errors } = await browser.open(inlineDoc(doc));
+    await waitForGrid(page);
+    expect(await attrs(page)).toMatchObject({ view: 'matrix', group: 'cross', layer: '0' });
+    await select(page, 'View', 'alignment');
+    await waitForView(page, '.alignment-note');
+    await expect.poll(async () => (await shown(page)).layer).toBe('1');
+    expect(errors).toEqual([]);
+
+    // The analysis fixture's layer 0 follows its gold (AER 14.3%) and layer 1 does not: without the
+    // AERs the view opens on the last layer, with them on layer 0, and an attribute overrides both.
+    const noGold = { ...analysis, alignment: analysis.alignment.map(({ aer: _, ...a }) => a) };
+    ({ page, errors } = await browser.open(inlineDoc(noGold, 'view="alignment"')));
+    await waitForView(page, '.alignment-note');
+    await expect.poll(async () => (await shown(page)).layer).toBe('1');
+    expect(await shown(page)).toMatchObject({ aer: null });
+    expect((await shown(page)).note).toContain('argmax alignment of layer 1');
+    expect(errors).toEqual([]);
+    ({ page, errors } = await open(ANALYSIS, 'view="alignment"'));
+    await waitForView(page, '.alignment-note');
+    await expect.poll(async () => (await shown(page)).layer).toBe('0');
+    expect((await shown(page)).aer).toBe(pct(analysis.alignment.find((a) => a.layer === 0)!.aer));
+    ({ page, errors } = await open(ANALYSIS, 'view="alignment" layer="1"'));
+    await waitForView(page, '.alignment-note');
+    expect((await shown(page)).layer).toBe('1');
     expect(errors).toEqual([]);
   });
 

@@ -65,7 +65,9 @@ export function expectedLabels(doc: Doc, group: Group): { rows: string[]; cols: 
   const decoderSide =
     group === 'cross' || (group === 'decoder-self' && doc.model.family === 'encoder-decoder');
   const rows = decoderSide ? output : input;
-  return { rows, cols: group === 'cross' ? input : rows };
+  // Encoder-decoder row i predicts output[i]; its decoder self-attention keys are what was fed.
+  const cols = group === 'cross' ? input : decoderSide ? ['⟨start⟩', ...output.slice(0, -1)] : rows;
+  return { rows, cols };
 }
 
 /** Largest absolute difference; the widget prints weights with 3 decimals. */

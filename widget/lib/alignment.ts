@@ -28,3 +28,25 @@ export function argmaxLinks(
   }
   return out;
 }
+
+interface Scored {
+  layer: number | 'mean';
+  aer?: number;
+}
+
+/**
+ * The cross-attention layer the alignment view opens on: where the document scored its layers against
+ * a gold alignment, the one with the lowest AER (a tie goes to the later layer), else the last layer.
+ * The mean over layers is not a layer and is never the default; the reader can still pick it.
+ */
+export function defaultAlignmentLayer(
+  alignment: readonly Scored[] | undefined,
+  layers: readonly number[],
+): number | undefined {
+  let best: Scored | undefined;
+  for (const a of alignment ?? []) {
+    if (a.layer === 'mean' || a.aer === undefined || !layers.includes(a.layer)) continue;
+    if (!best || a.aer < best.aer! || (a.aer === best.aer && a.layer > (best.layer as number))) best = a;
+  }
+  return best ? (best.layer as number) : layers.at(-1);
+}

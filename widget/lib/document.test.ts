@@ -94,7 +94,11 @@ describe('views of a document', () => {
     const out = encdec.output!.tokens!.map((t) => displayToken(t.text));
     const inp = encdec.input.tokens.map((t) => displayToken(t.text));
     expect(labelsFor(encdec, entry('cross'))).toMatchObject({ rows: out, cols: inp });
-    expect(labelsFor(encdec, entry('decoder'))).toMatchObject({ rows: out, cols: out });
+    // Row i is the step that predicts output[i]; its keys are what the decoder was fed.
+    const dec = labelsFor(encdec, entry('decoder'));
+    expect(dec).toMatchObject({ rows: out, cols: ['⟨start⟩', ...out.slice(0, -1)] });
+    expect(dec.rows[0]).toBe('·le');
+    expect(dec.colSpecial[0]).toBe(true);
     expect(labelsFor(encdec, entry('encoder'))).toMatchObject({ rows: inp, cols: inp });
     // A decoder-only model's decoder stack reads the input tokens.
     const gpt = load('decoder-f32.json') as Doc;

@@ -107,6 +107,8 @@ export interface ResolveOptions {
   only?: GroupId[];
   /** offer `all` heads at once (the lines view draws them in colour) */
   allowAll?: boolean;
+  /** the layer shown when the request names none (else the first of the group) */
+  defaultLayer?: number;
 }
 
 /**
@@ -126,7 +128,9 @@ export function resolveView(
   const want = req.layer !== null && req.layer.trim() !== '' ? Number(req.layer) : Number.NaN;
   const layer = Number.isFinite(want)
     ? layers.reduce((best, l) => (Math.abs(l - want) < Math.abs(best - want) ? l : best))
-    : layers[0];
+    : opts.defaultLayer !== undefined && layers.includes(opts.defaultLayer)
+      ? opts.defaultLayer
+      : layers[0];
   const entry = entryFor(doc, group, layer)!;
   if (isCombined(entry)) {
     // One matrix: the only choice is how it was combined (rollout and flow average heads).

@@ -9,17 +9,21 @@ export interface Labels {
   colSpecial: boolean[];
 }
 
+/** The decoder's first input, which the document does not list among the tokens it produced. */
+export const START_TOKEN: Token = { id: -1, text: '⟨start⟩', special: true } as Token;
+
 /**
- * Rows are the query side, columns the key side. Self-attention uses the stack's own tokens: the
- * decoder stack of an encoder-decoder model reads output.tokens, everything else input.tokens.
- * Cross-attention: rows output.tokens, columns input.tokens.
+ * Rows are the query side, columns the key side. Self-attention uses the stack's own tokens: for an
+ * encoder-decoder model, decoder row i is the step that produces output.tokens[i], and its keys are
+ * what the decoder was fed (the start token, then output.tokens[0..i-1]); everything else reads
+ * input.tokens. Cross-attention: rows output.tokens, columns input.tokens.
  */
 export function labelsFor(doc: ExplanationDocument, e: AttentionEntry): Labels {
   const input = doc.input.tokens;
   const output = doc.output?.tokens ?? [];
   const decoderSide = e.kind === 'cross' || (e.stack === 'decoder' && doc.model.family === 'encoder-decoder');
   const rowToks = decoderSide ? output : input;
-  const colToks = e.kind === 'cross' ? input : rowToks;
+  const colToks = e.kind === 'cross' ? input : decoderSide ? [START_TOKEN, ...output] : rowToks;
   return {
     rows: names(rowToks, e.rows),
     cols: names(colToks, e.cols),

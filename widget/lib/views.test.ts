@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { argmaxLinks } from './alignment.js';
+import { argmaxLinks, defaultAlignmentLayer } from './alignment.js';
 import type { Theme } from './canvas.js';
 import { blockMax, maxOf, paintRamp } from './canvas.js';
 import { decodeEntry, headMatrix } from './decode.js';
 import { buildScene, MAX_SVG_CELLS } from './export.js';
-import { groupOf, groupsIn, headText, resolveView, viewsIn } from './groups.js';
+import { groupOf, groupsIn, headText, layersIn, resolveView, viewsIn } from './groups.js';
 import { methodIds } from './methods.js';
 import { fromOklab, hex, mix, ramp, toOklab, unpack } from './palette.js';
 import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from './saliency.js';
@@ -136,6 +136,42 @@ describe('alignment', () => {
       [1, 0],
       [2, 0],
     ]);
+  });
+});
+
+describe('the layer the alignment view opens on', () => {
+  const layers = [0, 1, 2];
+  const a = (layer: number | 'mean', aer?: number) => ({
+    layer,
+    links: [],
+    ...(aer === undefined ? {} : { aer }),
+  });
+  it('is the lowest AER among the layers where gold was given', () => {
+    expect(defaultAlignmentLayer([a(0, 0.4), a(1, 0.1), a(2, 0.3), a('mean', 0.2)], layers)).toBe(1);
+    // the mean over layers is no layer, even when it scores best
+    expect(defaultAlignmentLayer([a(0, 0.4), a(1, 0.3), a(2, 0.5), a('mean', 0.05)], layers)).toBe(1);
+    // a tie goes to the later layer
+    expect(defaultAlignmentLayer([a(0, 0.2), a(1, 0.2), a(2, 0.6)], layers)).toBe(1);
+    // an alignment for a layer the document holds no cross-attention of is skipped
+    expect(defaultAlignmentLayer([a(0, 0.4), a(7, 0)], layers)).toBe(0);
+  });
+  it('is the last layer without gold, and nothing without layers', () => {
+    expect(defaultAlignmentLayer(undefined, layers)).toBe(2);
+    expect(defaultAlignmentLayer([a(0), a(1), a('mean')], layers)).toBe(2);
+    expect(defaultAlignmentLayer([a(0, 0.1)], [])).toBeUndefined();
+  });
+  it('opens the analysis fixture on its best layer unless a layer is asked for', () => {
+    const doc = load('encdec-analysis-u8.json');
+    const scored = doc.alignment!.filter((x) => x.layer !== 'mean');
+    expect(scored.map((x) => x.aer)).toEqual([0.1429, 0.7143]);
+    const defaultLayer = defaultAlignmentLayer(doc.alignment, layersIn(doc, 'cross'));
+    expect(defaultLayer).toBe(0);
+    const noGold = { ...doc, alignment: doc.alignment!.map(({ aer: _, ...x }) => x) };
+    expect(defaultAlignmentLayer(noGold.alignment, layersIn(doc, 'cross'))).toBe(1);
+    const req = { group: null, layer: null, head: null };
+    expect(resolveView(doc, req, { only: ['cross'], defaultLayer: 1 })!.layer).toBe(1);
+    expect(resolveView(doc, { ...req, layer: '0' }, { only: ['cross'], defaultLayer: 1 })!.layer).toBe(0);
+    expect(resolveView(doc, { ...req, layer: '' }, { only: ['cross'], defaultLayer: 1 })!.layer).toBe(1);
   });
 });
 
