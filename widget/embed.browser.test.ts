@@ -142,10 +142,17 @@ async function open(r: Resource): Promise<Opened> {
     responses,
     violations: () => p.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
     drawn: async () => {
-      const h = await p.waitForFunction(() => (window as unknown as { __doc?: unknown }).__doc, null, {
-        timeout: 60_000,
-      });
-      return (await h.jsonValue()) as Awaited<ReturnType<Opened['drawn']>>;
+      // the document, or the error the element shows instead (so a failure names its code)
+      const h = await p.waitForFunction(
+        () =>
+          (window as unknown as { __doc?: unknown }).__doc ??
+          document.querySelector('attn-heatmap')?.shadowRoot?.querySelector('[role=alert]')?.textContent,
+        null,
+        { timeout: 45_000 },
+      );
+      const got = await h.jsonValue();
+      if (typeof got === 'string') throw new Error(`the element shows an error: ${got}`);
+      return got as Awaited<ReturnType<Opened['drawn']>>;
     },
   };
 }
