@@ -157,9 +157,11 @@ async function open(r: Resource): Promise<Opened> {
   };
 }
 
-/** Every URL the page fetched from the API's origin under `prefix`, with its status. */
+/** Every URL the page fetched from the API's origin under `prefix`, with its status (a cache revalidation's 304 read as 200). */
 function fromApi(o: Opened, prefix: string): [string, number][] {
-  return [...o.responses].filter(([u]) => u.startsWith(`${api}${prefix}`));
+  return [...o.responses]
+    .filter(([u]) => u.startsWith(`${api}${prefix}`))
+    .map(([u, s]) => [u, s === 304 ? 200 : s]);
 }
 
 beforeAll(async () => {
