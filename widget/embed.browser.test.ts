@@ -132,7 +132,8 @@ async function open(r: Resource): Promise<Opened> {
   p.on('requestfinished', (q) => pending.delete(q.url()));
   p.on('requestfailed', (q) => pending.delete(q.url()));
   try {
-    await p.goto(url);
+    // the element's own loads are awaited by drawn(); a loaded machine can take long over the page's
+    await p.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   } catch (e) {
     throw new Error(`${(e as Error).message}\nrequests still open: ${[...pending].join(', ') || 'none'}`);
   }
