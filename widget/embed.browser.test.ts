@@ -132,7 +132,7 @@ async function open(r: Resource): Promise<Opened> {
   p.on('requestfinished', (q) => pending.delete(q.url()));
   p.on('requestfailed', (q) => pending.delete(q.url()));
   try {
-    // the element's own loads are awaited by drawn(); a loaded machine can take long over the page's
+    // drawn() waits for what the element loads; 'load' would wait on it too, past 30 s on a loaded machine
     await p.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
   } catch (e) {
     throw new Error(`${(e as Error).message}\nrequests still open: ${[...pending].join(', ') || 'none'}`);
