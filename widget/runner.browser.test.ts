@@ -137,6 +137,24 @@ describe('<attn-heatmap> sources beyond plain attention', () => {
     expect(r.view).toBe('matrix');
   });
 
+  it('run="browser" analyses="rollout flow" gives the rollout and flow entries the API gives', async () => {
+    const attrs = { model: 'tiny-bert', text: 'the cat sat', analyses: 'rollout flow' };
+    const r = await mount({ ...attrs, run: 'browser', backend: 'wasm' });
+    expect(r.error).toBeUndefined();
+    const doc = ExplanationDocument.parse(r.doc);
+    const api = ExplanationDocument.parse(
+      await fetch(`${inject('apiUrl')}/v1/attention`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...attrs, analyses: ['rollout', 'flow'], encoding: 'u8' }),
+      }).then((x) => x.json()),
+    );
+    const derived = (d: ExplanationDocument) =>
+      d.attention!.filter((e) => e.derived).map((e) => [e.derived, e.stack, e.layer, e.data]);
+    expect(new Set(derived(doc).map(([a]) => a))).toEqual(new Set(['rollout', 'flow']));
+    expect(derived(doc)).toEqual(derived(api));
+  });
+
   it('explain="saliency" asks the API for integrated gradients and shows the saliency view', async () => {
     const r = await mount({ src: '/', model: 'tiny-bert', text: 'a wonderful film', explain: 'saliency' });
     expect(r.error).toBeUndefined();

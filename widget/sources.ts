@@ -42,6 +42,8 @@ export type Source =
       explain: Explain;
       method: string;
       backend: string;
+      /** attention: rollout and flow, as from the API */
+      analyses?: string[];
       /** probe: hidden-state layers */
       layers?: (number | string)[];
       /** probe: the built-in task */
@@ -109,6 +111,7 @@ export function pickSource(i: SourceInput): Source {
       method,
     };
   }
+  const analyses = (i.analyses ?? '').split(/[\s,]+/).filter((a) => a === 'rollout' || a === 'flow');
   if (i.run === 'browser') {
     const folder = i.modelUrl ?? (i.model ? `${(i.src ?? '').replace(/\/+$/, '')}/models/${i.model}/` : null);
     if (!folder || (!i.text && explain !== 'probe'))
@@ -122,6 +125,7 @@ export function pickSource(i: SourceInput): Source {
       explain,
       method,
       backend: i.backend ?? 'auto',
+      ...(explain === 'attention' && analyses.length ? { analyses } : {}),
       ...(explain === 'probe' && layers.length ? { layers } : {}),
       ...(explain === 'probe' && i.task ? { task: i.task } : {}),
     };
@@ -129,7 +133,6 @@ export function pickSource(i: SourceInput): Source {
   if (i.src) {
     if (!i.model || !i.text)
       return { kind: 'none', hint: 'Set the model and text attributes to ask the API.' };
-    const analyses = (i.analyses ?? '').split(/[\s,]+/).filter((a) => a === 'rollout' || a === 'flow');
     return {
       kind: 'api',
       src: i.src,
@@ -236,6 +239,7 @@ async function runInPage(s: Extract<Source, { kind: 'browser' }>): Promise<unkno
       modelUrl: s.modelUrl,
       text: s.text,
       ...(s.targetText ? { target_text: s.targetText } : {}),
+      ...(s.analyses ? { analyses: s.analyses } : {}),
       explain: s.explain,
       method: s.method,
       backend: s.backend,

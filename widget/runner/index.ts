@@ -13,7 +13,7 @@ import { explainSaliency } from '../../shared/explain/saliency-document.js';
 import { type LoadedModel, loadModel, type Precision, readModelMeta } from '../../shared/runtime/model.js';
 import { createSessionFactory } from '../../shared/runtime/session.js';
 import type { ExplanationDocument } from '../../shared/schema/document.js';
-import type { SaliencyRequest } from '../../shared/schema/requests.js';
+import type { AttentionRequest, SaliencyRequest } from '../../shared/schema/requests.js';
 import { type Backend, loadBackend } from './backend.js';
 
 export interface BrowserRequest {
@@ -22,6 +22,8 @@ export interface BrowserRequest {
   text: string;
   target_text?: string;
   encoding?: 'f32' | 'u8';
+  /** attention: further entries per self-attention stack (rollout, flow), as from the API */
+  analyses?: AttentionRequest['analyses'];
   /** `auto` (default): WebGPU where available, else WASM */
   backend?: Backend | 'auto';
   /** default: int8 on WASM, fp32 on WebGPU (ORT's WebGPU backend has no integer MatMul) */
@@ -99,6 +101,7 @@ export async function explainInBrowser(
       : await explainAttention(model, req.text, {
           target_text: req.target_text,
           encoding: req.encoding ?? 'u8',
+          analyses: req.analyses,
         });
   return { ...doc, metrics: { ...doc.metrics, backend } };
 }
