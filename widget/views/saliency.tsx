@@ -14,6 +14,7 @@ import { rovingHandlers } from '../lib/roving-list.js';
 import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from '../lib/saliency.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import { displayToken } from '../lib/tokens.js';
+import { trustLines } from '../lib/trust.js';
 import type { ExplanationDocument, SaliencyEntry } from '../lib/types.js';
 import { withTheme } from '../use-theme.js';
 import { saliencyCss } from './view-styles.js';
@@ -41,6 +42,7 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
   const target = targetText(entry.target);
   const complete = completenessText(entry);
   const title = `${methodName(entry.method)}${target ? ` (${target})` : ''}`;
+  const trust = trustLines(doc);
 
   snap.current = () => ({
     kind: 'saliency',
@@ -52,6 +54,7 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
     signed: scale.signed,
     title,
     note: complete ?? undefined,
+    details: trust.map((l) => (l.warn ? `Warning: ${l.text}` : l.text)),
     theme,
   });
 
@@ -121,6 +124,16 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
           </div>
         </div>
       </div>
+      {trust.length > 0 && (
+        <ul class="trust" aria-label="How far to trust this map">
+          {trust.map((l) => (
+            <li key={l.key} class={`trust-${l.key}${l.warn ? ' warn' : ''}`}>
+              {l.warn && <strong>Warning: </strong>}
+              {l.text}
+            </li>
+          ))}
+        </ul>
+      )}
       {(target || complete) && (
         <p class="note saliency-checks">
           {target && <>Target: {target}. </>}
