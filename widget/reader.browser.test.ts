@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExplanationDocument as Doc } from '../shared/schema/document.js';
 import { ensureWidgetBuilt } from '../test/browser/build-widget.js';
 import { type Browser, launchChromium } from '../test/browser/chromium.js';
-import { waitForGrid } from '../test/browser/grid.js';
+import { snap, waitForGrid } from '../test/browser/grid.js';
 import { host, waitForView } from '../test/browser/views.js';
 
 const apiUrl = inject('apiUrl');
@@ -79,6 +79,7 @@ describe('the prediction is shown', () => {
         const [second] = Object.entries(doc.output!.scores!).sort((a, b) => b[1] - a[1])[1];
         expect(line).toContain(doc.model.family === 'decoder' ? `‘${second}’` : second);
       }
+      await snap(page, `reader-prediction-${c.model}`);
       await page.locator('attn-heatmap').evaluate((el) => el.setAttribute('view', 'model'));
       await waitForView(page, '.thumb canvas');
       expect(await shadowText(page, '.prediction')).toBe(line);
@@ -160,6 +161,7 @@ describe('the saliency view says how far to trust the map', () => {
       expect(svg.some((t) => t.includes(`Sufficiency ${f3(f.sufficiency)}`))).toBe(true);
       expect(svg.some((t) => t.includes(`Rationale agreement ${f3(m.rationale.precision)}`))).toBe(true);
       expect(svg.some((t) => t.startsWith('Warning: Comprehensiveness'))).toBe(flagged);
+      await snap(page, `reader-trust-${method}`);
       console.log(
         `${method}: comprehensiveness ${f3(f.comprehensiveness)} random ${f3(f.random_comprehensiveness)} rationale ${f3(m.rationale.precision)} random ${f3(m.rationale.random_precision)}`,
       );
@@ -201,6 +203,7 @@ describe('the saliency view says how far to trust the map', () => {
       const blob = await (el as HTMLElement & { exportImage(f: 'svg'): Promise<Blob> }).exportImage('svg');
       return blob.text();
     });
+    await snap(page, 'reader-trust-flagged');
     expect(svg).toContain('Warning: Comprehensiveness 0.032 (random 0.096)');
     expect(errors).toEqual([]);
     await page.close();
