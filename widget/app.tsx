@@ -16,6 +16,7 @@ import {
   viewsIn,
 } from './lib/groups.js';
 import { methodIds } from './lib/methods.js';
+import { formatP, prediction, predictionText } from './lib/prediction.js';
 import type { ExportFormat, SnapshotSlot } from './lib/snapshot.js';
 import { type Labels, labelsFor } from './lib/tokens.js';
 import type { ExplanationDocument, ViewKind } from './lib/types.js';
@@ -125,6 +126,7 @@ function DocumentView(p: AppProps & { doc: ExplanationDocument }) {
         <span class="model-id">{doc.model.id}</span> · {doc.model.family} · {doc.model.layers} layers ×{' '}
         {doc.model.heads} heads
       </p>
+      <PredictionLine doc={doc} />
       {!kind ? (
         <p class="msg" role="status">
           This document has no attention entries.
@@ -148,6 +150,24 @@ function DocumentView(p: AppProps & { doc: ExplanationDocument }) {
         </>
       )}
     </div>
+  );
+}
+
+/** One line with the model's output; text nodes only, so labels and generated text stay text. */
+function PredictionLine({ doc }: { doc: ExplanationDocument }) {
+  const x = useMemo(() => prediction(doc), [doc]);
+  if (!x) return null;
+  return (
+    <p class="prediction" title={predictionText(x)}>
+      <span class="label">{x.lead}:</span> <b class="pred-value">{x.value}</b>
+      {x.p !== undefined && <span class="pred-p"> {formatP(x.p)}</span>}
+      {x.others.map((o) => (
+        <span key={o.value} class="pred-other">
+          {' · '}
+          {o.value} {formatP(o.p)}
+        </span>
+      ))}
+    </p>
   );
 }
 

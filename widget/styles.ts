@@ -46,6 +46,10 @@ export const css = `
 .error code{font-size:.9em;color:var(--_muted)}
 .model{margin:0 0 .5rem;color:var(--_muted);font-size:.9em}
 .model-id{color:var(--_fg);font-weight:600}
+.prediction{margin:0 0 .5rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.prediction .label,.pred-other{color:var(--_muted)}
+.pred-value{font-weight:600}
+.pred-p{font-variant-numeric:tabular-nums}
 .controls{display:flex;flex-wrap:wrap;gap:.5rem 1rem;margin-bottom:.5rem}
 .field{display:flex;align-items:center;gap:.35rem}
 select{font:inherit;color:var(--_fg);background:var(--_bg);border:1px solid var(--_border);border-radius:.25rem;padding:.1rem .25rem}

@@ -54,14 +54,15 @@ export function buildScene(s: Themed): Scene {
   const top = PAD + 24;
   for (const p of body.prims) prims.push(shift(p, PAD, top));
   let height = top + body.height + PAD;
-  if (s.note) {
-    prims.push({ t: 'text', x: PAD, y: height + 2, text: s.note, size: 11, fill: muted });
+  const notes = [...(s.note ? [s.note] : []), ...(s.details ?? [])];
+  for (const note of notes) {
+    prims.push({ t: 'text', x: PAD, y: height + 2, text: note, size: 11, fill: muted });
     height += 20;
   }
   const width = Math.max(
     body.width + 2 * PAD,
     measure(s.title, 13, false, true) + 2 * PAD,
-    s.note ? measure(s.note, 11) + 2 * PAD : 0,
+    ...notes.map((n) => measure(n, 11) + 2 * PAD),
   );
   return { width, height, background: hex(s.theme.bg), title: s.title, prims };
 }

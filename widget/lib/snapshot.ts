@@ -57,6 +57,8 @@ export interface Common {
   title: string;
   /** a line under the figure (e.g. the AER, the completeness error) */
   note?: string;
+  /** further lines under the note (e.g. the saliency map's faithfulness figures) */
+  details?: string[];
   /** resolved colours; the exporter reads them from the element when a view leaves them out */
   theme?: Theme;
 }

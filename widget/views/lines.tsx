@@ -75,8 +75,9 @@ function LinesViewInner({ view, labels, max, theme, snap, title }: Props) {
       {headIndex === 'all' && (
         <p class="legend heads-legend">
           {view.heads.map((h, k) => (
-            <span key={h} style={`color:${headHue(k, view.heads.length)}`}>
-              ■ head {h}{' '}
+            <span key={h}>
+              <i class="sw" style={`background:${headHue(k, view.heads.length)}`} />
+              head {h}{' '}
             </span>
           ))}
         </p>

@@ -9,11 +9,14 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { reannounce } from '../lib/announce.js';
 import type { Theme } from '../lib/canvas.js';
 import { mixPercent } from '../lib/color.js';
+import { inkOn } from '../lib/contrast.js';
 import { methodName } from '../lib/methods.js';
+import { mix } from '../lib/palette.js';
 import { rovingHandlers } from '../lib/roving-list.js';
 import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from '../lib/saliency.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import { displayToken } from '../lib/tokens.js';
+import { trustLines } from '../lib/trust.js';
 import type { ExplanationDocument, SaliencyEntry } from '../lib/types.js';
 import { withTheme } from '../use-theme.js';
 import { saliencyCss } from './view-styles.js';
@@ -41,6 +44,7 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
   const target = targetText(entry.target);
   const complete = completenessText(entry);
   const title = `${methodName(entry.method)}${target ? ` (${target})` : ''}`;
+  const trust = trustLines(doc);
 
   snap.current = () => ({
     kind: 'saliency',
@@ -52,6 +56,7 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
     signed: scale.signed,
     title,
     note: complete ?? undefined,
+    details: trust.map((l) => (l.warn ? `Warning: ${l.text}` : l.text)),
     theme,
   });
 
@@ -90,6 +95,11 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
           const t = saliencyT(entry.scores[i], scale);
           const c = scale.signed ? (t < 0 ? 'var(--_neg)' : 'var(--_pos)') : 'var(--_scale-high)';
           const b = scale.signed ? 'var(--_bg)' : 'var(--_scale-low)';
+          // The same OKLab mix as the CSS background, to pick the text colour that stays readable on it.
+          const w = Math.round(Math.abs(t) * 1000) / 1000;
+          const fill = scale.signed
+            ? mix(theme.bg, t < 0 ? theme.neg : theme.pos, w)
+            : mix(theme.low, theme.high, w);
           return (
             <span
               key={i}
@@ -98,7 +108,7 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
               aria-selected={i === a}
               tabIndex={i === a ? 0 : -1}
               aria-label={`${displayToken(toks[i].text)}: ${formatScore(entry.scores[i])}`}
-              class={`tk${toks[i].special ? ' sp' : ''}${Math.abs(t) > 0.55 ? ' hi' : ''}${i === shown ? ' on' : ''}`}
+              class={`tk ink-${inkOn(fill)}${toks[i].special ? ' sp' : ''}${i === shown ? ' on' : ''}`}
               style={`--w:${mixPercent(Math.abs(t))};--_c:${c};--_b:${b}`}
             >
               {displayToken(toks[i].text)}
@@ -121,6 +131,16 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
           </div>
         </div>
       </div>
+      {trust.length > 0 && (
+        <ul class="trust" aria-label="How far to trust this map">
+          {trust.map((l) => (
+            <li key={l.key} class={`trust-${l.key}${l.warn ? ' warn' : ''}`}>
+              {l.warn && <strong>Warning: </strong>}
+              {l.text}
+            </li>
+          ))}
+        </ul>
+      )}
       {(target || complete) && (
         <p class="note saliency-checks">
           {target && <>Target: {target}. </>}

@@ -23,12 +23,18 @@ export const columnsCss = `.cols{display:flex;align-items:flex-start;font-family
 .tk.on{background:color-mix(in oklab,var(--_accent) 20%,var(--_bg))}
 .tk.al{box-shadow:inset 0 -2px 0 var(--_accent)}
 .cols canvas{flex:none}
+.sw{display:inline-block;width:.8em;height:.8em;border-radius:2px;vertical-align:-.05em;margin-right:.2em}
 .col-title{font-family:inherit;color:var(--_muted);font-size:.85em;height:18px}`;
 
 export const saliencyCss = `.tk.sp{color:var(--_muted);font-style:italic}
 .sal{font-family:var(--_mono);line-height:2;margin:.25rem 0;max-width:60rem}
 .sal .tk{padding:.15rem .2rem;margin:0 .1rem;border-radius:.2rem;white-space:pre;
   background:color-mix(in oklab,var(--_c) var(--w),var(--_b))}
-.sal .tk.hi{color:var(--_bg)}
+.sal .tk.ink-dark{color:#000}
+.sal .tk.ink-light{color:#fff}
 .sal .tk:hover,.sal .tk.on{box-shadow:inset 0 0 0 2px var(--_accent)}
+.trust{list-style:none;margin:.5rem 0 0;padding:0;max-width:60rem;font-size:.9em}
+.trust li{margin:.15rem 0}
+.trust .trust-method{color:var(--_muted);font-size:.9em}
+.trust .warn{border-left:3px solid #d1242f;padding-left:.4rem}
 .legend-bar.div{background:linear-gradient(in oklab to right,var(--_neg),var(--_bg),var(--_pos))}`;

@@ -17,7 +17,7 @@ export function ZoomBar({
       <button type="button" aria-label="Zoom out" onClick={() => onZoom(1 / 1.5)}>
         −
       </button>
-      <button type="button" aria-label="Reset zoom" onClick={onReset}>
+      <button type="button" aria-label="Fit (reset zoom)" onClick={onReset}>
         Fit
       </button>
       <span class="label zoom-level">{level}</span>
