@@ -49,12 +49,11 @@ async function probs(s: ort.InferenceSession, ids: number[][]): Promise<number[]
   const len = Math.max(...ids.map((r) => r.length));
   const flat = new BigInt64Array(ids.length * len);
   const mask = new BigInt64Array(ids.length * len);
-  ids.forEach((r, b) =>
-    r.forEach((id, t) => {
+  for (const [b, r] of ids.entries())
+    for (const [t, id] of r.entries()) {
       flat[b * len + t] = BigInt(id);
       mask[b * len + t] = 1n;
-    }),
-  );
+    }
   const feeds: Record<string, ort.Tensor> = {
     input_ids: new ort.Tensor('int64', flat, [ids.length, len]),
     attention_mask: new ort.Tensor('int64', mask, [ids.length, len]),
