@@ -162,13 +162,13 @@ describe('faults', () => {
     ).toBe(200);
   });
 
-  it(`a graph that fails in ORT at batch ${FAILING_BATCH}: a clean 500 internal_error each time, nothing more opened, heap flat; batch 1 and the good model still answer`, async () => {
+  it(`a graph that fails in ORT at batch ${FAILING_BATCH}: the batch runs again one input at a time, correct, nothing more opened, heap flat`, async () => {
     const id = 'fault-batch';
     // batch 1 runs: the model loads and answers attention
     expect((await post('/v1/attention', { model: id, text: 'one example at a time' })).status).toBe(200);
     // Requests whose gradient runs batch exactly FAILING_BATCH inputs (the differentiable graph is
     // batch-separable, int8 models' included: it runs dequantized): integrated gradients' 2 steps,
-    // SmoothGrad's 2 noisy copies.
+    // SmoothGrad's 2 noisy copies. Before the retry, each was a 500 internal_error.
     const batched = [
       { method: 'integrated_gradients', steps: FAILING_BATCH },
       { method: 'smoothgrad', samples: FAILING_BATCH },
@@ -176,22 +176,28 @@ describe('faults', () => {
     for (const c of batched) {
       const heaps: number[] = [];
       let sessions: number | undefined;
+      let worst = 0;
       for (let i = 0; i < REPEATS; i++) {
-        const r = await post('/v1/saliency', { model: id, text: `batched ${i} fails here`, ...c });
-        await expectCleanError(r, 500, 'internal_error');
+        const text = `batched ${i} fails here`;
+        const r = await post('/v1/saliency', { model: id, text, ...c });
+        expect(r.status).toBe(200);
         const d = await diag();
         sessions ??= d.open_sessions;
         expect(d.open_sessions).toBe(sessions); // the model's sessions stay open, nothing more opens
         heaps.push(d.wasm_heap_bytes);
-        // the same request to the good model (the same weights without the guard) succeeds
-        const good = await post('/v1/saliency', { model: GOOD, text: `batched ${i} fails here`, ...c });
+        // the good model has the same weights without the guard, and runs the batch whole
+        const good = await post('/v1/saliency', { model: GOOD, text, ...c });
         expect(good.status).toBe(200);
+        const [mine, theirs] = [(await r.json()).saliency[0].scores, (await good.json()).saliency[0].scores];
+        expect(mine).toHaveLength(theirs.length);
+        for (const [k, v] of mine.entries()) worst = Math.max(worst, Math.abs(v - theirs[k]));
       }
+      expect(worst).toBeLessThan(1e-5); // float32 sums in another order: ≤ 5e-7 measured
       const growth = heaps[REPEATS - 1] - heaps[0];
-      figures[`${id} ${c.method}`] = `heap ${heaps[0]} after the 1st, +${growth} B over repeats 2–${REPEATS}`;
+      figures[`${id} ${c.method}`] =
+        `max |Δscore| vs ${GOOD} ${worst.toExponential(1)}; heap ${heaps[0]} after the 1st, +${growth} B over repeats 2–${REPEATS}`;
       expect(growth).toBeLessThan(REPEAT_HEAP_GROWTH_BOUND);
     }
-    expect((await post('/v1/attention', { model: id, text: 'still one at a time' })).status).toBe(200);
   });
 });
 
