@@ -1,8 +1,9 @@
 /**
  * Faults, in workerd with real onnxruntime: broken model folders (models/tiny/faults.ts), a graph
- * that fails inside ORT in the middle of a batch, and a client that disconnects while its work is
- * queued. Each must give a clean JSON error with a code (no stack, file path or detail), release the
- * sessions it opened, keep the wasm heap from growing over repeats, and leave the isolate answering.
+ * that fails inside ORT in the middle of a batch, and clients that disconnect mid-request. A broken
+ * model gives a clean JSON error with a code (no stack, file path or detail); a refused batch is run
+ * again one example at a time and answers correctly. Each must release the sessions it opened, keep
+ * the wasm heap from growing over repeats, and leave the isolate answering.
  * This file starts its own `wrangler dev` on a temporary assets folder holding only the fixtures:
  * the worker serves `models/<id>/` from its assets for each id in `MODELS`, nothing else is needed.
  */
