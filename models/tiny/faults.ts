@@ -1,7 +1,7 @@
 /**
  * Broken model folders for the worker's fault tests, made deterministically from the tiny models:
- * a missing graph, a truncated graph, garbage bytes for a graph, a tokenizer.json that does not
- * parse, and a graph that fails inside onnxruntime for one batch size only. They are written to a
+ * a missing graph, a truncated graph, garbage bytes for a graph, a tokenizer.json or a config.json
+ * that does not parse, and a graph that fails inside onnxruntime for one batch size only. They are written to a
  * test-only assets folder (never to models/generated/, so the demo does not ship them):
  *
  *   npx tsx models/tiny/faults.ts <outDir>   # → <outDir>/models/<id>/ (and the good tiny-bert)
@@ -9,11 +9,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { node, tensorI64 } from '../../shared/onnx/builder.js';
+import { node, tensorI64, valueInfo } from '../../shared/onnx/builder.js';
 import { DataType, decodeModel, encodeModel, type ModelProto } from '../../shared/onnx/proto.js';
 import { quantizeDynamic } from '../../shared/onnx/quantize.js';
 import { Rng } from '../../shared/util/random.js';
-import { buildTinyBert } from './bert.js';
+import { buildTinyBert, TINY_BERT } from './bert.js';
 import type { ModelFiles } from './files.js';
 import { writeModelFiles } from './generate.js';
 import { buildTinyMarian } from './marian.js';
@@ -36,14 +36,23 @@ function replaced(files: ModelFiles, path: string, content: Uint8Array | string)
  * Inserts, after `tensor`, a Reshape to its own shape plus one along the batch axis when the batch
  * is `batch`: the identity for every other batch size, and a run-time error inside onnxruntime
  * ("cannot reshape") for that one. Shape arithmetic only, so the gradient graph keeps it too.
+ * `dims` declares the guarded tensor's shape (as an exporter's value_info would): without it its rank
+ * is unknown after the computed Reshape, the batch-coupling check then counts the LayerNorm after it
+ * as mixing examples, the explanations run one example at a time and the failing batch never occurs.
  */
-export function failAtBatch(model: ModelProto, tensor: string, batch: number): ModelProto {
+export function failAtBatch(
+  model: ModelProto,
+  tensor: string,
+  batch: number,
+  dims: (number | string)[],
+): ModelProto {
   const m = decodeModel(encodeModel(model));
   const g = m.graph!;
   const guarded = `${tensor}/batch_guard`;
   for (const n of g.node ?? []) n.input = (n.input ?? []).map((i) => (i === tensor ? guarded : i));
   const p = `${tensor}/batch_guard_`;
-  g.initializer!.push(tensorI64(`${p}bad`, [3], [batch, -1, -1]));
+  g.initializer!.push(tensorI64(`${p}bad`, [dims.length], [batch, ...dims.slice(1).map(() => -1)]));
+  g.valueInfo = [...(g.valueInfo ?? []), valueInfo(guarded, DataType.FLOAT, dims)];
   g.node!.push(
     node('Shape', [tensor], [`${p}shape`]),
     node('Equal', [`${p}shape`, `${p}bad`], [`${p}hit`]),
@@ -61,6 +70,7 @@ function tinyBertFailingAt(batch: number): ModelFiles {
     decodeModel(bytesOf(good, 'onnx/model.onnx')),
     '/bert/embeddings/Add_1_output_0',
     batch,
+    ['batch_size', 'sequence_length', TINY_BERT.hidden],
   );
   return replaced(
     replaced(good, 'onnx/model.onnx', encodeModel(model)),
@@ -89,6 +99,12 @@ export const FAULT_MODELS: Record<string, () => ModelFiles> = {
     const f = buildTinyBert();
     const t = f.files['tokenizer.json'] as string;
     return replaced(f, 'tokenizer.json', t.slice(0, Math.floor(t.length / 2)));
+  },
+  // read by GET /v1/models for every served model: the listing must survive it
+  'fault-bad-config': () => {
+    const f = buildTinyBert();
+    const c = f.files['config.json'] as string;
+    return replaced(f, 'config.json', c.slice(0, Math.floor(c.length / 2)));
   },
   'fault-batch': () => tinyBertFailingAt(FAILING_BATCH),
 };

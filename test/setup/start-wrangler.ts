@@ -17,6 +17,8 @@ export interface WranglerOptions {
   logLevel?: 'debug' | 'info' | 'log' | 'warn' | 'error';
   /** a state folder (the Cache API persists there) that outlives this wrangler; else a fresh one */
   persistTo?: string;
+  /** the path polled until it answers 200 (default /v1/models) */
+  ready?: string;
 }
 
 export interface Wrangler {
@@ -114,7 +116,7 @@ export async function startWrangler(opts: WranglerOptions = {}): Promise<Wrangle
     rmSync(state, { recursive: true, force: true });
   };
   try {
-    await waitFor(`${url}/v1/models`, child, log);
+    await waitFor(`${url}${opts.ready ?? '/v1/models'}`, child, log);
   } catch (e) {
     await stop();
     throw e;

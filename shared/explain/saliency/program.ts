@@ -93,16 +93,27 @@ function once<T>(f: () => T): () => T {
 
 /**
  * `run` as it is where `separable()` says the graph keeps examples apart, else one run per example,
- * the results joined in order.
+ * the results joined in order. A batched run that onnxruntime refuses (a graph that fails at some
+ * batch size, no memory for the batch) is run again one example at a time: batching only saves time,
+ * and a separable graph gives each example the same result either way. An example that fails alone
+ * fails the call.
  */
 function perExample<T>(run: Run<T>, separable: () => boolean, join: (parts: T[]) => T): Run<T> {
-  return async (embeds, batch, input, target) => {
-    if (batch === 1 || separable()) return run(embeds, batch, input, target);
+  const oneByOne: Run<T> = async (embeds, batch, input, target) => {
     const size = embeds.length / batch;
     const parts: T[] = [];
     for (let b = 0; b < batch; b++)
       parts.push(await run(embeds.subarray(b * size, (b + 1) * size), 1, input, target));
     return join(parts);
+  };
+  return async (embeds, batch, input, target) => {
+    if (batch === 1) return run(embeds, batch, input, target);
+    if (!separable()) return oneByOne(embeds, batch, input, target);
+    try {
+      return await run(embeds, batch, input, target);
+    } catch {
+      return oneByOne(embeds, batch, input, target);
+    }
   };
 }
 
