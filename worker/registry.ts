@@ -59,13 +59,38 @@ function unavailable(id: string, err: unknown): Error {
   return new ApiError('model_unavailable', `model ${id} is unavailable on this server`);
 }
 
+/**
+ * What a request lends the work it starts for everyone. `waitUntil` keeps the request's I/O context
+ * alive until that work has settled: in workerd a promise whose I/O belongs to a request that has
+ * ended (answered early, or its client gone) never settles, and every later request waiting on it,
+ * a cached load or the model queue, would hang. `signal` tells a queued job that its client left.
+ */
+export interface RequestScope {
+  signal?: AbortSignal;
+  waitUntil?: (p: Promise<unknown>) => void;
+}
+
+/** A Hono context's scope: its request's abort signal and the execution context's waitUntil. */
+export function requestScope(c: {
+  req: { raw: Request };
+  executionCtx: { waitUntil(p: Promise<unknown>): void };
+}): RequestScope {
+  return { signal: c.req.raw.signal, waitUntil: (p) => c.executionCtx.waitUntil(p) };
+}
+
 /** Caches a promise, forgetting it if it fails so that a later request can try again. */
-function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+function cached<T>(
+  map: Map<string, Promise<T>>,
+  key: string,
+  make: () => Promise<T>,
+  scope?: RequestScope,
+): Promise<T> {
   let p = map.get(key);
   if (!p) {
     p = make();
     map.set(key, p);
     p.catch(() => map.delete(key));
+    scope?.waitUntil?.(p.catch(() => undefined));
   }
   return p;
 }
@@ -73,14 +98,18 @@ function cached<T>(map: Map<string, Promise<T>>, key: string, make: () => Promis
 const metas = new Map<string, Promise<ModelMeta>>();
 const tokenizers = new Map<string, Promise<TextTokenizer>>();
 
-export function modelMeta(env: Env, id: string): Promise<ModelMeta> {
+export function modelMeta(env: Env, id: string, scope?: RequestScope): Promise<ModelMeta> {
   if (!servedModelIds(env).includes(id)) {
     throw new ApiError('unknown_model', `no model "${id}" is served here; GET /v1/models lists the models`);
   }
-  return cached(metas, id, () =>
-    readModelMeta(id, assetReader(env, id)).catch((e) => {
-      throw unavailable(id, e);
-    }),
+  return cached(
+    metas,
+    id,
+    () =>
+      readModelMeta(id, assetReader(env, id)).catch((e) => {
+        throw unavailable(id, e);
+      }),
+    scope,
   );
 }
 
@@ -90,29 +119,42 @@ export function maxTokens(meta: ModelMeta): number {
 }
 
 /** The model's tokenizer alone: enough to count tokens before any model work. */
-export function tokenizerFor(env: Env, meta: ModelMeta): Promise<TextTokenizer> {
-  return cached(tokenizers, meta.id, () =>
-    loadTokenizer(meta, assetReader(env, meta.id)).catch((e) => {
-      throw unavailable(meta.id, e);
-    }),
+export function tokenizerFor(env: Env, meta: ModelMeta, scope?: RequestScope): Promise<TextTokenizer> {
+  return cached(
+    tokenizers,
+    meta.id,
+    () =>
+      loadTokenizer(meta, assetReader(env, meta.id)).catch((e) => {
+        throw unavailable(meta.id, e);
+      }),
+    scope,
   );
 }
 
 const probeData = new Map<string, Promise<BrownPosData>>();
 
 /** The built-in probing task's data (a compact Brown sample in the assets). */
-export function brownPosData(env: Env): Promise<BrownPosData> {
-  return cached(probeData, 'brown-pos', async () => {
-    const res = await env.ASSETS.fetch(new Request('https://assets.local/probe-data/brown-pos.json'));
-    if (!res.ok) throw new Error(`probe data missing from the assets (${res.status})`);
-    return (await res.json()) as BrownPosData;
-  });
+export function brownPosData(env: Env, scope?: RequestScope): Promise<BrownPosData> {
+  return cached(
+    probeData,
+    'brown-pos',
+    async () => {
+      const res = await env.ASSETS.fetch(new Request('https://assets.local/probe-data/brown-pos.json'));
+      if (!res.ok) throw new Error(`probe data missing from the assets (${res.status})`);
+      return (await res.json()) as BrownPosData;
+    },
+    scope,
+  );
 }
 
 const lexicons = new Map<string, Promise<Record<string, number> | undefined>>();
 
 /** The model's sentiment lexicon (`lexicon.json`), where its labels are a known function of one. */
-export function lexiconFor(env: Env, id: string): Promise<Record<string, number> | undefined> {
+export function lexiconFor(
+  env: Env,
+  id: string,
+  scope?: RequestScope,
+): Promise<Record<string, number> | undefined> {
   let p = lexicons.get(id);
   if (!p) {
     p = assetReader(
@@ -123,6 +165,7 @@ export function lexiconFor(env: Env, id: string): Promise<Record<string, number>
       () => undefined,
     );
     lexicons.set(id, p);
+    scope?.waitUntil?.(p);
   }
   return p;
 }
@@ -194,15 +237,15 @@ export const BUSY_RETRY_AFTER_S = 5;
  * Runs `work` on the loaded model, one run at a time in the isolate. A call that would wait behind
  * more than `max_queued_requests` others is refused at once (503 `busy`): waiting callers hold
  * their request bodies and connections, and a queue without bound only turns load into timeouts.
- * A job whose client has gone (`signal` aborted) before its turn is skipped: nobody would read its
- * answer, and the requests behind it would wait for it. A run already under way finishes (ORT
- * cannot be interrupted).
+ * A job whose client has gone (`scope.signal` aborted) before its turn is skipped: nobody would read
+ * its answer, and the requests behind it would wait for it. A run already under way finishes (ORT
+ * cannot be interrupted), kept alive by `scope.waitUntil` so that the queue behind it moves on.
  */
 export function withModel<T>(
   env: Env,
   id: string,
   work: (m: LoadedModel, saliency: () => Promise<SaliencyContext>) => Promise<T>,
-  signal?: AbortSignal,
+  scope?: RequestScope,
 ): Promise<T> {
   if (pending > LIMITS.max_queued_requests) {
     throw new ApiError(
@@ -215,14 +258,14 @@ export function withModel<T>(
   const limit = Math.max(1, Number(env.MAX_RESIDENT_MODELS ?? DEFAULT_RESIDENT) || DEFAULT_RESIDENT);
   const job = async () => {
     stats.waiting--;
-    if (signal?.aborted) {
+    if (scope?.signal?.aborted) {
       stats.skipped_disconnected++;
       throw new ApiError('client_disconnected', 'the client closed the connection');
     }
     stats.running++;
     try {
-      const meta = await modelMeta(env, id);
-      const tokenizer = await tokenizerFor(env, meta);
+      const meta = await modelMeta(env, id, scope);
+      const tokenizer = await tokenizerFor(env, meta, scope);
       let r = resident.get(id);
       if (r) resident.delete(id);
       else {
@@ -238,6 +281,7 @@ export function withModel<T>(
   stats.waiting++;
   const run = queue.catch(() => undefined).then(job);
   queue = run;
+  scope?.waitUntil?.(run.catch(() => undefined));
   return run.finally(() => {
     pending--;
   });

@@ -8,12 +8,13 @@ import { cachedJson } from '../cache.js';
 import { checkAlignment, checkTokens, encoderDecoderOnly, inRange } from '../checks.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
+import { maxTokens, modelMeta, requestScope, tokenizerFor, withModel } from '../registry.js';
 import { checkResponseSize, decoderRows } from '../response-size.js';
 
 export const attention = new Hono<AppEnv>().post('/', async (c) => {
+  const scope = requestScope(c);
   const req = await jsonBody(c, AttentionRequest);
-  const meta = await modelMeta(c.env, req.model);
+  const meta = await modelMeta(c.env, req.model, scope);
   const { layers, heads, encoderLayers, encoderHeads } = meta.shape;
   inRange(req.layers, Math.max(layers, encoderLayers ?? 0), 'layers', req.model);
   inRange(req.heads, Math.min(heads, encoderHeads ?? heads), 'heads', req.model);
@@ -26,7 +27,7 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
     throw new ApiError('invalid_request', 'give either target_text or generate, not both');
   }
   const limit = maxTokens(meta);
-  const tokenizer = await tokenizerFor(c.env, meta);
+  const tokenizer = await tokenizerFor(c.env, meta, scope);
   const flow = req.analyses?.includes('flow');
   const n = checkTokens(tokenizer, req.text, flow ? Math.min(limit, FLOW_MAX_TOKENS) : limit, 'text');
   let target: number | undefined;
@@ -38,6 +39,6 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   checkAlignment(req.gold_alignment, rows, n);
   checkResponseSize(meta, req, n, rows);
   return cachedJson(c, 'attention', req, () =>
-    withModel(c.env, req.model, (m) => explainAttention(m, req.text, req), c.req.raw.signal),
+    withModel(c.env, req.model, (m) => explainAttention(m, req.text, req), scope),
   );
 });

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { ModelMeta } from '../../shared/runtime/model.js';
 import { LIMITS } from '../../shared/schema/limits.js';
 import type { AppEnv } from '../env.js';
-import { maxTokens, modelMeta, servedModelIds } from '../registry.js';
+import { maxTokens, modelMeta, requestScope, servedModelIds } from '../registry.js';
 
 function entry(meta: ModelMeta) {
   const s = meta.shape;
@@ -21,9 +21,10 @@ function entry(meta: ModelMeta) {
 const isUnavailable = (e: unknown) => (e as { code?: unknown })?.code === 'model_unavailable';
 
 export const models = new Hono<AppEnv>().get('/', async (c) => {
+  const scope = requestScope(c);
   // One model whose config.json is missing or broken must not take the listing down with it: it is
   // named under `unavailable` (its own routes answer 503 model_unavailable), the others are listed.
-  const results = await Promise.allSettled(servedModelIds(c.env).map((id) => modelMeta(c.env, id)));
+  const results = await Promise.allSettled(servedModelIds(c.env).map((id) => modelMeta(c.env, id, scope)));
   const ids = servedModelIds(c.env);
   const list = [];
   const unavailable: string[] = [];

@@ -10,10 +10,11 @@ import { jsonBody } from '../body.js';
 import { cachedJson } from '../cache.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { brownPosData, modelMeta, withModel } from '../registry.js';
+import { brownPosData, modelMeta, requestScope, withModel } from '../registry.js';
 import { checkProbeWork } from '../work.js';
 
 export const probe = new Hono<AppEnv>().post('/', async (c) => {
+  const scope = requestScope(c);
   const req = await jsonBody(c, ProbeRequest);
   if (req.examples && (req.task || req.layers)) {
     throw new ApiError(
@@ -24,14 +25,9 @@ export const probe = new Hono<AppEnv>().post('/', async (c) => {
   if (!req.examples && req.layer !== undefined) {
     throw new ApiError('invalid_request', 'layer goes with examples; the built-in task takes layers');
   }
-  const meta = await modelMeta(c.env, req.model); // 404 for an unknown model before anything else
-  checkProbeWork(meta, req, req.examples ? undefined : await brownPosData(c.env));
+  const meta = await modelMeta(c.env, req.model, scope); // 404 for an unknown model before anything else
+  checkProbeWork(meta, req, req.examples ? undefined : await brownPosData(c.env, scope));
   return cachedJson(c, 'probe', req, () =>
-    withModel(
-      c.env,
-      req.model,
-      (model) => explainProbe(model, req, () => brownPosData(c.env)),
-      c.req.raw.signal,
-    ),
+    withModel(c.env, req.model, (model) => explainProbe(model, req, () => brownPosData(c.env, scope)), scope),
   );
 });

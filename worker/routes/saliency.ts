@@ -9,7 +9,7 @@ import { cachedJson } from '../cache.js';
 import { checkTokens, encoderDecoderOnly } from '../checks.js';
 import type { AppEnv } from '../env.js';
 import { ApiError } from '../errors.js';
-import { lexiconFor, maxTokens, modelMeta, tokenizerFor, withModel } from '../registry.js';
+import { lexiconFor, maxTokens, modelMeta, requestScope, tokenizerFor, withModel } from '../registry.js';
 import { checkSaliencyWork } from '../work.js';
 
 /** Parameters that belong to one method only: sending them with another is a caller's mistake. */
@@ -22,6 +22,7 @@ const ONLY_FOR: Record<string, string[]> = {
 };
 
 export const saliency = new Hono<AppEnv>().post('/', async (c) => {
+  const scope = requestScope(c);
   const req = await jsonBody(c, SaliencyRequest);
   for (const [field, methods] of Object.entries(ONLY_FOR)) {
     if (field in req && !methods.includes(req.method)) {
@@ -31,10 +32,10 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
       );
     }
   }
-  const meta = await modelMeta(c.env, req.model);
+  const meta = await modelMeta(c.env, req.model, scope);
   encoderDecoderOnly(meta, { target_text: req.target_text });
   const limit = Math.min(maxTokens(meta), LIMITS.max_saliency_tokens);
-  const tokenizer = await tokenizerFor(c.env, meta);
+  const tokenizer = await tokenizerFor(c.env, meta, scope);
   const n = checkTokens(tokenizer, req.text, limit, 'text');
   // an encoder-decoder's decoder runs over the target (or a greedy decoding of the default length)
   const out =
@@ -44,13 +45,13 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
         ? checkTokens(tokenizer, req.target_text, limit - 1, 'target_text')
         : DEFAULT_NEW_TOKENS + 1;
   checkSaliencyWork(meta, req, n + out);
-  const lexicon = await lexiconFor(c.env, req.model);
+  const lexicon = await lexiconFor(c.env, req.model, scope);
   return cachedJson(c, 'saliency', req, () =>
     withModel(
       c.env,
       req.model,
       async (m, ctx) => explainSaliency(m, await ctx(), req.text, req, { lexicon }),
-      c.req.raw.signal,
+      scope,
     ),
   );
 });
