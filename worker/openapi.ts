@@ -51,7 +51,13 @@ export function openApiDocument() {
       '/v1/models': {
         get: {
           summary: 'the models served here, their shapes and the request limits',
-          responses: { 200: { description: 'models and limits' }, 405: errorResponses()[405] },
+          responses: {
+            200: {
+              description:
+                'models and limits; a served model whose files are broken is named under `unavailable` (its routes answer 503 model_unavailable)',
+            },
+            405: errorResponses()[405],
+          },
         },
       },
       '/v1/attention': {
