@@ -71,6 +71,33 @@ describe('POST /v1/saliency targets', () => {
     expect(contrast.body.saliency[0].target.foil).toBe('negative');
   });
 
+  it("says in checks how saturated the target is: a classifier's probability, a near-certain next token", async () => {
+    const cls = await post({ model: 'tiny-bert', text: 'good film', method: 'gradient' });
+    expect(cls.status, JSON.stringify(cls.body)).toBe(200);
+    const c = ExplanationDocument.parse(cls.body).saliency![0];
+    expect(c.target.score).toBe('probability');
+    expect(c.checks!.target_saturation).toBeCloseTo(1 - (c.target.value as number), 6);
+    expect(c.checks!.target_saturated).toBe(c.checks!.target_saturation < 1e-4 ? 1 : 0);
+    // brown-gpt's next token after this held-out sentence has log p ≈ −7e-5
+    const lm = await post({
+      model: 'brown-gpt',
+      text: 'No, said he, but officials still called him "evasive".',
+      method: 'gradient',
+    });
+    expect(lm.status, JSON.stringify(lm.body)).toBe(200);
+    const l = ExplanationDocument.parse(lm.body).saliency![0];
+    expect(l.checks!.target_saturation).toBeCloseTo(-Math.expm1(l.target.value as number), 9);
+    expect(l.checks!.target_saturated).toBe(1);
+    // a contrast of logits does not saturate: no such check
+    const contrast = await post({
+      model: 'tiny-bert',
+      text: 'good film',
+      method: 'gradient',
+      target: { label: 'positive', foil: 'negative', score: 'logit' },
+    });
+    expect(Object.keys(contrast.body.saliency[0].checks ?? {})).not.toContain('target_saturated');
+  });
+
   it('explains a chosen next token of a language model', async () => {
     const { status, body } = await post({
       model: 'tiny-gpt2',

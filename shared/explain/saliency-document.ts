@@ -12,6 +12,7 @@ import { faithfulness } from './reliability/faithfulness.js';
 import { rationaleAgreement } from './reliability/rationale.js';
 import { type SaliencyContext, saliencyMethod } from './saliency/index.js';
 import { resolveTarget } from './saliency-target.js';
+import { targetSaturation } from './saturation.js';
 
 export type SaliencyOptions = Omit<SaliencyRequest, 'model' | 'text'>;
 
@@ -49,6 +50,7 @@ export async function explainSaliency(
   const method = saliencyMethod(opts.method);
   const attributed = { ids: input.ids, decoderIds: result.target?.decoderIds };
   const a = await method.attribute(ctx, attributed, spec, methodParams(opts));
+  const checks = { ...a.checks, ...targetSaturation(spec, a.target) };
   // How far to trust it: the model's response to removing what the explanation ranks first, and,
   // where the true rationale is known, whether the explanation finds it.
   const special = input.tokens.map((t) => t.special);
@@ -69,7 +71,7 @@ export async function explainSaliency(
         scores: a.scores,
         signed: method.signed,
         params: a.params,
-        ...(a.checks ? { checks: a.checks } : {}),
+        ...(Object.keys(checks).length ? { checks } : {}),
       },
     ],
     metrics: { faithfulness: faithful, ...(rationale ? { rationale } : {}) },

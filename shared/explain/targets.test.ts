@@ -4,8 +4,12 @@ import { buildTinyBert } from '../../models/tiny/bert.js';
 import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../models/tiny/marian.js';
 import { nodeOrt } from '../../test/helpers/local-model.js';
+import { logSoftmax64, nearCertainLogits } from '../../test/helpers/near-certain.js';
+import { gradientModel } from '../onnx/autodiff/index.js';
+import { isBatchSeparable } from '../onnx/batch-coupling.js';
+import { makeModel, node, valueInfo } from '../onnx/builder.js';
 import { GraphIndex } from '../onnx/graph-index.js';
-import { decodeModel, encodeModel } from '../onnx/proto.js';
+import { DataType, decodeModel, encodeModel } from '../onnx/proto.js';
 import { createSessionFactory } from '../runtime/session.js';
 import { batchFeeds } from './saliency/batch-feeds.js';
 import { appendTarget, kindOf, TARGET, type TargetSpec, targetFeeds, targetFromLogits } from './targets.js';
@@ -60,4 +64,49 @@ describe('targets', () => {
     expect(() =>
       targetFeeds(nodeOrt, { score: 'logit', tokens: [1] }, ['target_tokens', 'target_positions']),
     ).toThrow(/position/));
+});
+
+describe('near-certain targets (float32 graphs vs float64)', () => {
+  // logits [batch, positions, vocab] fed directly; the target is token 0 at position 0, p ≈ 1 − 3e-4.
+  const vocab = 8192;
+  const x = nearCertainLogits(vocab);
+  const ref = logSoftmax64(x);
+  const identity = makeModel({
+    name: 'logits',
+    node: [node('Identity', ['x'], ['logits'])],
+    input: [valueInfo('x', DataType.FLOAT, ['batch', 'positions', vocab])],
+    output: [valueInfo('logits', DataType.FLOAT, ['batch', 'positions', vocab])],
+  });
+  const spec = (score: TargetSpec['score']): TargetSpec => ({ score, tokens: [0], positions: [0] });
+  const run = async (score: TargetSpec['score']) => {
+    const withTarget = appendTarget(identity, kindOf(spec(score)));
+    const g = await factory.create(encodeModel(gradientModel(withTarget, { wrt: ['x'], target: TARGET })));
+    const feeds = {
+      x: new nodeOrt.Tensor('float32', x, [1, 1, vocab]),
+      ...targetFeeds(nodeOrt, spec(score), g.inputNames),
+    };
+    const out = await g.run(feeds);
+    return {
+      value: (out[TARGET].data as Float32Array)[0],
+      dx: out['grad.x'].data as Float32Array,
+      withTarget,
+    };
+  };
+
+  it('log-probability: value and gradient within 1e-4 relative of float64, the graph batch-separable', async () => {
+    const { value, dx, withTarget } = await run('log_probability');
+    // float32 LogSoftmax alone (onnxruntime) drops the terms below 2⁻²⁴ from its sum: 12% off here.
+    expect(Math.abs(value - ref[0]) / -ref[0]).toBeLessThan(1e-4);
+    const atTop = -Math.expm1(ref[0]);
+    expect(Math.abs(dx[0] - atTop) / atTop).toBeLessThan(1e-4);
+    expect(Math.abs(dx[1] + Math.exp(ref[1])) / Math.exp(ref[1])).toBeLessThan(1e-4);
+    // the appended reductions run over axis 2, which the batch-coupling check sees as per example
+    expect(isBatchSeparable(withTarget)).toBe(true);
+  });
+
+  it('probability: 1 − p within 1e-3 relative of float64', async () => {
+    const { value } = await run('probability');
+    const rest = -Math.expm1(ref[0]);
+    expect(Math.abs(1 - value - rest) / rest).toBeLessThan(1e-3);
+  });
 });

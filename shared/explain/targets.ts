@@ -12,7 +12,17 @@
  * The ids and positions are graph inputs (`target_tokens`, `target_positions`, `foil_tokens`), so one
  * gradient model serves every request of the same score kind. Rows and tokens are selected with
  * one-hot matrices (a MatMul and a Mul), not Gather, so the gradient graph needs no scatter.
+ *
+ * Near-certain targets: onnxruntime's float32 LogSoftmax (and Softmax) add the other entries'
+ * exp(x_j − max) to the max's 1, so every term below 2⁻²⁴ is lost: brown-gpt's log p ≈ −7e-5 came out
+ * 2.4% off float64. The value here is x − max − log1p(s), s summed over the other entries alone
+ * (`accurateLogSoftmax`); probabilities are its exp. Gradients follow LogSoftmax's rule, which stays
+ * accurate near certainty (../onnx/autodiff/rules/softmax.ts). The appended ops reduce over axis 2,
+ * never −1: the rows are rank 3, and a positive axis needs no shape information for the batch-coupling
+ * check (../onnx/batch-coupling.ts), nor value_info on the logits that would hide their inferred
+ * shape from the gradient's static unbroadcasts.
  */
+import { STOP_GRADIENT } from '../onnx/autodiff/index.js';
 import { node, tensorF32, tensorI64, valueInfo } from '../onnx/builder.js';
 import { GraphIndex } from '../onnx/graph-index.js';
 import { DataType, decodeModel, encodeModel, type ModelProto, type NodeProto } from '../onnx/proto.js';
@@ -99,10 +109,15 @@ export function appendTarget(
   } else {
     rows = n('Unsqueeze', [logits, c('axis1', [1])]); // [b, 1, labels], broadcast against k tokens
   }
+  // rows: [b, k, vocab] (or [b, 1, labels]), so axis 2 is the last.
+  const f = (name: string, value: number) => {
+    if (!graph.initializer!.some((t) => t.name === `${T}/${name}`))
+      graph.initializer!.push(tensorF32(`${T}/${name}`, [], [value]));
+    return `${T}/${name}`;
+  };
+  const logProbs = () => accurateLogSoftmax(graph.node!, n, c, f, opsetOf(out), rows);
   const scores =
-    kind.score === 'logit'
-      ? rows
-      : n(kind.score === 'probability' ? 'Softmax' : 'LogSoftmax', [rows], { axis: -1 });
+    kind.score === 'logit' ? rows : kind.score === 'probability' ? n('Exp', [logProbs()]) : logProbs();
   let select = oneHot(TARGET_TOKENS, vocab); // [k, vocab]
   if (kind.contrast) {
     graph.input!.push(valueInfo(FOIL_TOKENS, DataType.INT64, ['target_count']));
@@ -117,6 +132,48 @@ export function appendTarget(
     ...(graph.output ?? []).filter((o) => opts.keep?.includes(o.name!)),
   ];
   return out;
+}
+
+const opsetOf = (m: ModelProto) =>
+  Number((m.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx')?.version ?? 0);
+
+/**
+ * log softmax over axis 2 of the rank-3 `x`, accurate near certainty: the value of x − m − log1p(s),
+ * m the max and s = Σ exp(x − m) over the entries below it (+ the number of tied maxima − 1), log1p as
+ * log(u)·s/(u − 1) with u = 1 + s (Goldberg 1991; s itself where u rounds to 1). It is added to
+ * LogSoftmax as a correction through a stop-gradient, so the gradient is LogSoftmax's.
+ */
+function accurateLogSoftmax(
+  nodes: NodeProto[],
+  n: (op: string, inputs: string[], attrs?: Record<string, number | number[]>) => string,
+  c: (name: string, values: number[]) => string,
+  f: (name: string, value: number) => string,
+  opset: number,
+  x: string,
+): string {
+  const plain = n('LogSoftmax', [x], { axis: 2 });
+  const axis = c('softmax_axis', [2]);
+  const max =
+    opset >= 18
+      ? n('ReduceMax', [x, axis], { keepdims: 1 })
+      : n('ReduceMax', [x], { axes: [2], keepdims: 1 });
+  const shifted = n('Sub', [x, max]);
+  const isMax = n('Equal', [x, max]);
+  const below = n('ReduceSum', [n('Where', [isMax, f('zero', 0), n('Exp', [shifted])]), axis], {
+    keepdims: 1,
+  });
+  const ties = n('ReduceSum', [n('Cast', [isMax], { to: DataType.FLOAT }), axis], { keepdims: 1 });
+  const s = n('Add', [below, n('Sub', [ties, f('one', 1)])]);
+  const u = n('Add', [s, f('one', 1)]);
+  const log1p = n('Where', [
+    n('Equal', [u, f('one', 1)]),
+    s,
+    n('Div', [n('Mul', [n('Log', [u]), s]), n('Sub', [u, f('one', 1)])]),
+  ]);
+  const correction = n('Sub', [n('Sub', [shifted, log1p]), plain]);
+  const detached = `${correction}${STOP_GRADIENT}`;
+  nodes.push(node('Identity', [correction], [detached], {}, detached));
+  return n('Add', [plain, detached]);
 }
 
 /**

@@ -2,7 +2,9 @@
  * The explanation document (v1): the one JSON shape every producer emits and the widget reads.
  * Field names are the contract in ../../DESIGN (see README); add fields, never rename them.
  */
+
 import { z } from 'zod';
+import { SATURATION_THRESHOLD } from '../explain/saturation.js';
 
 import { SCHEMA_ID } from './id.js';
 
@@ -82,7 +84,12 @@ export const SaliencyEntry = z.object({
   scores: z.array(z.number()).describe('one per input token'),
   signed: z.boolean().optional().describe('true when scores have a sign (diverging colour scale)'),
   params: z.record(z.string(), z.unknown()).optional(),
-  checks: z.record(z.string(), z.number()).optional(),
+  checks: z
+    .record(z.string(), z.number())
+    .optional()
+    .describe(
+      `the method's self-checks (integrated gradients: completeness_error, …) and, for probability and log-probability targets without a foil, target_saturation (the mass the target leaves to other outcomes: 1 − p, a span's 1 − Π p or Σ (1 − p)) and target_saturated (1 when that is below ${SATURATION_THRESHOLD}, where the target's gradient says little beyond certainty, else 0)`,
+    ),
 });
 
 export const HeadStats = z.object({

@@ -12,7 +12,9 @@
  * The backward graph is built from the forward graph in reverse topological order: every node that
  * lies on a path from a `wrt` tensor to the target asks its rule (./registry.ts) for the gradients of
  * its inputs, given those of its outputs; a tensor used several times sums its gradients. Integer and
- * shape-only computations (Shape, Range, masks, Cast to int) are not on such a path and get nothing.
+ * shape-only computations (Shape, Range, masks, Cast to int) are not on such a path and get nothing;
+ * nor does what an Identity node named `…/stop_gradient` outputs (torch's `detach`: a value used as a
+ * constant, e.g. a correction whose derivative is zero by construction, ../../explain/targets.ts).
  */
 import { GraphIndex } from '../graph-index.js';
 import {
@@ -44,6 +46,10 @@ export interface GradientOptions {
 
 export const gradName = (wrt: string) => `grad.${wrt}`;
 
+/** The name suffix of an Identity node whose output autodiff treats as a constant. */
+export const STOP_GRADIENT = '/stop_gradient';
+const isStopGradient = (n: NodeProto) => n.opType === 'Identity' && !!n.name?.endsWith(STOP_GRADIENT);
+
 export function gradientModel(model: ModelProto, opts: GradientOptions): ModelProto {
   const out = decodeModel(encodeModel(model)); // deep copy
   const graph = out.graph!;
@@ -69,7 +75,7 @@ export function gradientModel(model: ModelProto, opts: GradientOptions): ModelPr
   // Tensors that depend on a wrt tensor through float values …
   const fromWrt = new Set(opts.wrt);
   for (const n of view) {
-    if (!(n.input ?? []).some((i) => fromWrt.has(i))) continue;
+    if (isStopGradient(n) || !(n.input ?? []).some((i) => fromWrt.has(i))) continue;
     for (const o of n.output ?? []) if (o && info.isFloat(o)) fromWrt.add(o);
   }
   // … and that the seeds depend on: their intersection needs gradients.
@@ -83,7 +89,8 @@ export function gradientModel(model: ModelProto, opts: GradientOptions): ModelPr
     if (seen.has(t)) continue;
     seen.add(t);
     if (fromWrt.has(t)) needed.add(t);
-    for (const i of producer.get(t)?.input ?? []) if (i) stack.push(i);
+    const p = producer.get(t);
+    if (p && !isStopGradient(p)) for (const i of p.input ?? []) if (i) stack.push(i);
   }
 
   // Refuse an op without a rule before any rule runs (a later rule could fail less clearly on it).

@@ -12,6 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nodeOrt } from '../../../test/helpers/local-model.js';
+import { logSoftmax64, nearCertainLogits } from '../../../test/helpers/near-certain.js';
 import { createSessionFactory, type Feeds } from '../../runtime/session.js';
 import { Rng } from '../../util/random.js';
 import { type AttrValue, makeModel, node, tensorI64, valueInfo } from '../builder.js';
@@ -425,6 +426,40 @@ describe('gradient rules against finite differences', () => {
       relError: maxErr / maxAbs,
     };
     expect(maxErr / maxAbs).toBeLessThan(1e-5);
+  });
+
+  it('LogSoftmax at a near-certain entry (float32): the gradient matches float64', async () => {
+    // d log p_t / dx = 1 − p_t at t and −p_j elsewhere; 1 − p_t ≈ 3e-4 is what float32 rounds away.
+    const vocab = 8192;
+    const x = nearCertainLogits(vocab);
+    const model = makeModel({
+      name: 'near-certain',
+      node: [
+        node('LogSoftmax', ['x'], ['y'], { axis: -1 }),
+        node('Mul', ['y', 'pick'], ['picked']),
+        node('ReduceSum', ['picked'], ['target'], { keepdims: 0 }),
+      ],
+      initializer: [floatTensor('pick', [1, vocab], [1, ...new Array(vocab - 1).fill(0)], DataType.FLOAT)],
+      input: [valueInfo('x', DataType.FLOAT, [1, vocab])],
+      output: [valueInfo('target', DataType.FLOAT, [])],
+    });
+    const g = await factory.create(encodeModel(gradientModel(model, { wrt: ['x'], target: 'target' })));
+    const dx = (await g.run({ x: new ort.Tensor('float32', x, [1, vocab]) }))['grad.x'].data as Float32Array;
+    const ref = logSoftmax64(x);
+    const atTop = 1 - Math.exp(ref[0]); // = −expm1(log p), accurate since ref[0] is
+    const topError = Math.abs(dx[0] - atTop) / atTop;
+    let otherError = 0;
+    for (let j = 1; j < vocab; j++) {
+      const p = Math.exp(ref[j]);
+      otherError = Math.max(otherError, Math.abs(dx[j] + p) / p);
+    }
+    measured['LogSoftmax near certainty (vs float64): at the top'] = { precision: 'f32', relError: topError };
+    measured['LogSoftmax near certainty (vs float64): elsewhere'] = {
+      precision: 'f32',
+      relError: otherError,
+    };
+    expect(topError).toBeLessThan(1e-4);
+    expect(otherError).toBeLessThan(1e-4);
   });
 
   it('refuses an op without a rule on the gradient path, naming it', async () => {
