@@ -9,7 +9,14 @@
  *   npm run bench:load                         # 1, 4, 16 clients, 20 s each
  *   npm run bench:load -- --duration 60        # the full run
  *   npm run bench:load -- --clients 4 --duration 10
+ *   npm run bench:load -- --url http://127.0.0.1:PORT   # a worker started elsewhere
+ *
+ * `--url` takes any running server: e.g. the user worker's own workerd port behind a wrangler dev
+ * (`ss -ltnp | grep workerd`: the second listener), which leaves out wrangler's local proxy and its
+ * devtools relay; README "Load" compares the two. `--wrangler-log debug` keeps wrangler's log in
+ * /tmp/attn-heatmap-load-wrangler.log.
  */
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LIMITS } from '../shared/schema/limits.js';
 import { Rng } from '../shared/util/random.js';
@@ -22,6 +29,10 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '20' },
     clients: { type: 'string', default: '1,4,16' },
     seed: { type: 'string', default: '1' },
+    /** wrangler's log level; its log is kept at the end under /tmp */
+    'wrangler-log': { type: 'string', default: 'warn' },
+    /** a server already running (e.g. started without wrangler dev's inspector) instead of our own */
+    url: { type: 'string' },
   },
 });
 const durationS = Math.min(120, Math.max(1, Number(values.duration)));
@@ -115,7 +126,9 @@ async function phase(url: string, clients: number, seed: number) {
           }
           status += ` ${code}`;
           if (res.status !== 503 || code !== 'busy')
-            console.error(`! ${status} on ${req.kind} ${JSON.stringify(req.body).slice(0, 200)}`);
+            console.error(
+              `! ${status} after ${Math.round(performance.now() - t0)} ms on ${req.kind} ${JSON.stringify(req.body).slice(0, 200)}`,
+            );
           if (res.status === 503 && code === 'busy') {
             // honour Retry-After, bounded by the phase's end
             const wait = Number(res.headers.get('retry-after') ?? 1) * 1000;
@@ -124,7 +137,9 @@ async function phase(url: string, clients: number, seed: number) {
         }
       } catch (e) {
         status = `failed ${(e as Error).name}`;
-        console.error(`! ${status} on ${req.kind}: ${(e as Error).message}`);
+        console.error(
+          `! ${status} after ${Math.round(performance.now() - t0)} ms on ${req.kind}: ${(e as Error).message}`,
+        );
       }
       samples.push({ ms: performance.now() - t0, status: `${req.kind} ${status}` });
     }
@@ -136,7 +151,9 @@ async function phase(url: string, clients: number, seed: number) {
 
 async function main() {
   const seed = Number(values.seed);
-  const w = await startWrangler({ logLevel: 'warn' });
+  const w = values.url
+    ? { url: values.url.replace(/\/$/, ''), log: () => '', stop: async () => {} }
+    : await startWrangler({ logLevel: values['wrangler-log'] as 'warn' });
   const rows: string[][] = [];
   const kindRows: string[][] = [];
   let heap = Number.NaN;
@@ -177,6 +194,7 @@ async function main() {
     heap = diag.wasm_heap_bytes / 2 ** 20;
   } finally {
     const log = w.log();
+    writeFileSync('/tmp/attn-heatmap-load-wrangler.log', log);
     await w.stop();
     if (/error|restarted/i.test(log)) console.error(`wrangler log:\n${log.slice(-4000)}`);
   }
