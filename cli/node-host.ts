@@ -9,9 +9,19 @@ import {
   type ReadFile,
   readModelMeta,
 } from '../shared/runtime/model.js';
-import { createSessionFactory, type OrtModule } from '../shared/runtime/session.js';
+import {
+  createSessionFactory,
+  LEAN_SESSION_OPTIONS,
+  type OrtModule,
+  type SessionFactory,
+} from '../shared/runtime/session.js';
 
 export const nodeOrt = ort as unknown as OrtModule;
+
+/** Sessions with the options every host runs with, warnings silenced (tests, benches). */
+export function nodeSessionFactory(): SessionFactory {
+  return createSessionFactory(nodeOrt, { ...LEAN_SESSION_OPTIONS, logSeverityLevel: 3 });
+}
 
 export function memoryReader(files: Record<string, Uint8Array | string>): ReadFile {
   return async (path) => {

@@ -7,10 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diskReader, loadLocal, nodeOrt } from '../../test/helpers/local-model.js';
+import { diskReader, loadLocal, nodeSessionFactory } from '../../test/helpers/local-model.js';
 import { forward } from '../runtime/forward.js';
 import type { LoadedModel } from '../runtime/model.js';
-import { createSessionFactory } from '../runtime/session.js';
 import { createSaliencyContext, type SaliencyContext } from './saliency/index.js';
 import { explainSaliency } from './saliency-document.js';
 import { SATURATION_THRESHOLD } from './saturation.js';
@@ -26,7 +25,7 @@ describe('brown-gpt at a near-certain next token', () => {
   beforeAll(async () => {
     const read = diskReader(DIR);
     model = await loadLocal('brown-gpt', read, 'fp32');
-    ctx = await createSaliencyContext(model, read, createSessionFactory(nodeOrt, { logSeverityLevel: 3 }));
+    ctx = await createSaliencyContext(model, read, nodeSessionFactory());
     const r = await forward(model, model.tokenizer.encode(text));
     const last = r.logits.dims[1] - 1;
     const row = (r.logits.data as Float32Array).subarray(

@@ -3,18 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../models/tiny/bert.js';
 import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../models/tiny/marian.js';
-import { nodeOrt } from '../../test/helpers/local-model.js';
+import { nodeOrt, nodeSessionFactory } from '../../test/helpers/local-model.js';
 import { logSoftmax64, nearCertainLogits } from '../../test/helpers/near-certain.js';
 import { gradientModel } from '../onnx/autodiff/index.js';
 import { isBatchSeparable } from '../onnx/batch-coupling.js';
 import { makeModel, node, valueInfo } from '../onnx/builder.js';
 import { GraphIndex } from '../onnx/graph-index.js';
 import { DataType, decodeModel, encodeModel } from '../onnx/proto.js';
-import { createSessionFactory } from '../runtime/session.js';
 import { batchFeeds } from './saliency/batch-feeds.js';
 import { appendTarget, kindOf, TARGET, type TargetSpec, targetFeeds, targetFromLogits } from './targets.js';
 
-const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
+const factory = nodeSessionFactory();
 const ctx = { ort: nodeOrt, heads: 4, headDim: 8 };
 
 async function compare(bytes: Uint8Array, ids: number[], spec: TargetSpec) {

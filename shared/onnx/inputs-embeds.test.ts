@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../models/tiny/bert.js';
 import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../models/tiny/marian.js';
-import { nodeOrt } from '../../test/helpers/local-model.js';
+import { nodeOrt, nodeSessionFactory } from '../../test/helpers/local-model.js';
 import { batchFeeds } from '../explain/saliency/batch-feeds.js';
-import { createSessionFactory, type Feeds } from '../runtime/session.js';
+import type { Feeds } from '../runtime/session.js';
 import { makeModel, node, tensorF32, tensorI64, valueInfo } from './builder.js';
 import {
   embed,
@@ -16,7 +16,7 @@ import {
 } from './inputs-embeds.js';
 import { DataType, decodeModel, encodeModel, type ModelProto } from './proto.js';
 
-const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
+const factory = nodeSessionFactory();
 const ctx = { ort: nodeOrt, heads: 4, headDim: 8 };
 const bert = buildTinyBert().files;
 const gpt2 = buildTinyGpt2().files;

@@ -4,11 +4,10 @@ import { buildTinyBert } from '../../../models/tiny/bert.js';
 import type { ModelFiles } from '../../../models/tiny/files.js';
 import { buildTinyGpt2 } from '../../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../../models/tiny/marian.js';
-import { nodeOrt } from '../../../test/helpers/local-model.js';
+import { nodeSessionFactory } from '../../../test/helpers/local-model.js';
 import { NoGradientRuleError } from '../../onnx/autodiff/index.js';
 import { decodeModel, encodeModel } from '../../onnx/proto.js';
 import { readModelMeta } from '../../runtime/model.js';
-import { createSessionFactory } from '../../runtime/session.js';
 import { Rng } from '../../util/random.js';
 import { kindOf, type TargetSpec } from '../targets.js';
 import {
@@ -20,7 +19,7 @@ import {
   saliencyMethod,
 } from './index.js';
 
-const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
+const factory = nodeSessionFactory();
 
 async function context(
   m: ModelFiles,

@@ -14,18 +14,18 @@ import { buildTinyBert } from '../../../models/tiny/bert.js';
 import type { ModelFiles } from '../../../models/tiny/files.js';
 import { buildTinyGpt2 } from '../../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../../models/tiny/marian.js';
-import { nodeOrt } from '../../../test/helpers/local-model.js';
+import { nodeOrt, nodeSessionFactory } from '../../../test/helpers/local-model.js';
 import { batchFeeds } from '../../explain/saliency/batch-feeds.js';
 import { createSaliencyContext, type SaliencyContext } from '../../explain/saliency/index.js';
 import type { AttributionInput } from '../../explain/saliency/types.js';
 import { appendTarget, type TargetSpec, targetFeeds, targetFromLogits } from '../../explain/targets.js';
 import { readModelMeta } from '../../runtime/model.js';
-import { createSessionFactory, type Feeds } from '../../runtime/session.js';
+import type { Feeds } from '../../runtime/session.js';
 import { withInputsEmbeds } from '../inputs-embeds.js';
 import { decodeModel, encodeModel } from '../proto.js';
 import { gradientModel } from './gradient-model.js';
 
-const factory = createSessionFactory(nodeOrt, { logSeverityLevel: 3 });
+const factory = nodeSessionFactory();
 const reader = (m: ModelFiles) => async (path: string) => {
   const f = m.files[path];
   return typeof f === 'string' ? new TextEncoder().encode(f) : f;
