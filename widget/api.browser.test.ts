@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ExplanationDocument } from '../shared/schema/document.js';
 import { ensureWidgetBuilt } from '../test/browser/build-widget.js';
+import { attr, CAPTURE, drawnDocument } from '../test/browser/capture.js';
 import { type Browser, launchChromium } from '../test/browser/chromium.js';
 import { type Doc, expectedLabels, expectedMatrix, type Group, maxDiff } from '../test/browser/expected.js';
 import { readGrid, snap, waitForGrid, waitForMessage } from '../test/browser/grid.js';
@@ -22,17 +23,6 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
-
-const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-// The document the element drew, as its attn-load event carried it.
-const CAPTURE = `<script>document.addEventListener('attn-load', (e) => { window.__doc = e.detail.document; });</script>`;
-
-async function drawnDocument(page: Page): Promise<Doc> {
-  const h = await page.waitForFunction(() => (window as unknown as { __doc?: unknown }).__doc, null, {
-    timeout: 30_000,
-  });
-  return (await h.jsonValue()) as Doc;
-}
 
 async function expectDrawn(page: Page, doc: Doc, group: Group) {
   const g = await readGrid(page);

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ExplanationDocument as Doc } from '../shared/schema/document.js';
 import { ensureWidgetBuilt } from '../test/browser/build-widget.js';
+import { attr, CAPTURE, drawnDocument } from '../test/browser/capture.js';
 import { type Browser, launchChromium } from '../test/browser/chromium.js';
 import { snap, waitForGrid } from '../test/browser/grid.js';
 import { host, waitForView } from '../test/browser/views.js';
@@ -21,16 +22,6 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 afterAll(async () => browser?.close());
-
-const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-const CAPTURE = `<script>document.addEventListener('attn-load', (e) => { window.__doc = e.detail.document; });</script>`;
-
-async function drawnDocument(page: Page): Promise<Doc> {
-  const h = await page.waitForFunction(() => (window as unknown as { __doc?: unknown }).__doc, null, {
-    timeout: 120_000,
-  });
-  return (await h.jsonValue()) as Doc;
-}
 
 const shadowText = (page: Page, sel: string) =>
   host(page).evaluate((el, s) => el.shadowRoot!.querySelector(s)?.textContent ?? null, sel);
@@ -69,7 +60,7 @@ describe('the prediction is shown', () => {
         { base },
       );
       await waitForGrid(page);
-      const doc = await drawnDocument(page);
+      const doc = await drawnDocument<Doc>(page, 120_000);
       expect(doc.output).toBeDefined();
       const line = await shadowText(page, '.prediction');
       expect(line).not.toBeNull();
@@ -94,7 +85,7 @@ describe('the prediction is shown', () => {
       { base },
     );
     await waitForGrid(page);
-    const doc = await drawnDocument(page);
+    const doc = await drawnDocument<Doc>(page, 120_000);
     const evil = '<img src=x onerror="window.__pwned=1">';
     await page.locator('attn-heatmap').evaluate(
       (el, [d, label]) => {
@@ -128,7 +119,7 @@ describe('the saliency view says how far to trust the map', () => {
         { base },
       );
       // Integrated gradients on a cold worker take a while on this shared machine: wait for the document.
-      const doc = await drawnDocument(page);
+      const doc = await drawnDocument<Doc>(page, 120_000);
       await waitForView(page, '.sal .tk');
       const m = doc.metrics as unknown as Metrics;
       const f = m.faithfulness;
@@ -175,7 +166,7 @@ describe('the saliency view says how far to trust the map', () => {
       `${CAPTURE}<attn-heatmap src="${apiUrl}" model="brown-sentiment" explain="saliency" method="gradient_x_input" text="${attr(TEXT)}"></attn-heatmap>`,
       { base },
     );
-    const doc = await drawnDocument(page);
+    const doc = await drawnDocument<Doc>(page, 120_000);
     await waitForView(page, '.trust');
     expect(await host(page).evaluate((el) => !!el.shadowRoot!.querySelector('.trust .warn'))).toBe(false);
     // The same real document with the figures the issue measured for gradient × input elsewhere
