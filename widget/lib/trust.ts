@@ -7,7 +7,7 @@
 import type { ExplanationDocument } from './types.js';
 
 export interface TrustLine {
-  key: 'comprehensiveness' | 'sufficiency' | 'method' | 'rationale';
+  key: 'saturation' | 'comprehensiveness' | 'sufficiency' | 'method' | 'rationale';
   text: string;
   /** not above random: the reader should not trust the ranking */
   warn?: boolean;
@@ -27,6 +27,15 @@ const pct = (f: number) => `${Number((f * 100).toPrecision(3))}%`;
 export function trustLines(doc: ExplanationDocument): TrustLine[] {
   if ((doc.saliency?.length ?? 0) !== 1) return [];
   const out: TrustLine[] = [];
+  // The core's flag (shared/explain/saturation.ts): a target within 1e-4 of certainty.
+  const checks = obj(doc.saliency?.[0].checks);
+  if (checks?.target_saturated === 1 && num(checks.target_saturation)) {
+    out.push({
+      key: 'saturation',
+      text: `Saturated target: the model leaves only ${checks.target_saturation.toExponential(1)} to other outcomes, so its gradient says little about which tokens matter; a contrast with a foil, or occlusion, reads it better.`,
+      warn: true,
+    });
+  }
   const f = obj(doc.metrics?.faithfulness);
   if (f && num(f.comprehensiveness) && num(f.random_comprehensiveness)) {
     const c = f.comprehensiveness;
