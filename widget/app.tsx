@@ -2,12 +2,14 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { Controls } from './controls.js';
 import { lazyView } from './lazy.js';
+import { legendLabel } from './legend.js';
 import { defaultAlignmentLayer } from './lib/alignment.js';
 import { scaleMax } from './lib/color.js';
 import { entryValues, headMatrix } from './lib/decode.js';
 import { toWidgetError, type WidgetError } from './lib/errors.js';
 import {
   GROUP_LABEL,
+  groupNamed,
   headText,
   layersIn,
   resolveView,
@@ -57,7 +59,8 @@ export function App(p: AppProps) {
   const { onEvent } = p;
 
   useEffect(() => {
-    if (st.status === 'ready') onEvent('attn-load', { document: st.doc });
+    if (st.status === 'ready')
+      onEvent('attn-load', { document: st.doc, ...(st.notice ? { notice: st.notice } : {}) });
     if (st.status === 'error') onEvent('attn-error', { code: st.error.code, message: st.error.message });
   }, [st]);
 
@@ -78,7 +81,7 @@ export function App(p: AppProps) {
     );
   }
   if (st.status === 'error') return <ErrorMessage error={st.error} />;
-  return <DocumentView doc={st.doc} {...p} />;
+  return <DocumentView doc={st.doc} notice={st.notice} {...p} />;
 }
 
 export function ErrorMessage({ error }: { error: WidgetError }) {
@@ -100,7 +103,7 @@ function resolveFor(doc: ExplanationDocument, kind: ViewKind | undefined, req: V
   return null;
 }
 
-function DocumentView(p: AppProps & { doc: ExplanationDocument }) {
+function DocumentView(p: AppProps & { doc: ExplanationDocument; notice?: string }) {
   const { doc, request, onState } = p;
   const kinds = viewsIn(doc);
   const kind = kinds.find((k) => k === request.view) ?? kinds[0];
@@ -113,7 +116,8 @@ function DocumentView(p: AppProps & { doc: ExplanationDocument }) {
     if (kind && request.view !== kind) onState('view', kind);
     if (method !== undefined && request.method !== method) onState('method', method);
     if (!view) return;
-    if (request.group !== view.group) onState('group', view.group);
+    // An alias (decoder-cross) names the group shown, so it stays as the page wrote it.
+    if (groupNamed(request.group) !== view.group) onState('group', view.group);
     if (request.layer !== String(view.layer)) onState('layer', String(view.layer));
     if (request.head !== String(view.head)) onState('head', String(view.head));
   });
@@ -127,6 +131,11 @@ function DocumentView(p: AppProps & { doc: ExplanationDocument }) {
         {doc.model.heads} heads
       </p>
       <PredictionLine doc={doc} />
+      {p.notice && (
+        <p class="msg notice" role="status">
+          {p.notice}
+        </p>
+      )}
       {!kind ? (
         <p class="msg" role="status">
           This document has no attention entries.
@@ -246,7 +255,16 @@ function AttentionView(p: BodyProps & { view: View }) {
       />
     );
   const caption = `${title}: query tokens in rows, key tokens in columns`;
-  const props = { values: decoded.values, labels, max, caption, title, themeKey, snap };
+  const props = {
+    values: decoded.values,
+    labels,
+    max,
+    caption,
+    title,
+    legend: legendLabel(entry),
+    themeKey,
+    snap,
+  };
   return Math.max(entry.rows, entry.cols) >= CANVAS_FROM ? (
     <CanvasMatrix {...props} />
   ) : (

@@ -112,8 +112,11 @@ async function mount(attrs: Record<string, string>) {
   return page.evaluate(async (a) => {
     const el = document.createElement('attn-heatmap');
     for (const [k, v] of Object.entries(a)) el.setAttribute(k, v);
-    const done = new Promise<{ doc?: unknown; error?: string }>((resolve) => {
-      el.addEventListener('attn-load', (e) => resolve({ doc: (e as CustomEvent).detail.document }));
+    const done = new Promise<{ doc?: unknown; notice?: string; error?: string }>((resolve) => {
+      el.addEventListener('attn-load', (e) => {
+        const { document: doc, notice } = (e as CustomEvent).detail;
+        resolve({ doc, notice });
+      });
       el.addEventListener('attn-error', (e) => resolve({ error: JSON.stringify((e as CustomEvent).detail) }));
     });
     document.body.append(el);
@@ -154,6 +157,28 @@ describe('<attn-heatmap> sources beyond plain attention', () => {
     expect(new Set(derived(doc).map(([a]) => a))).toEqual(new Set(['rollout', 'flow']));
     expect(derived(doc)).toEqual(derived(api));
   });
+
+  it('run="browser" flow on 36 tokens: rollout kept, flow left out with the notice the API path gives', async () => {
+    const text = 'word '.repeat(34).trim();
+    const r = await mount({
+      model: 'tiny-bert',
+      text,
+      analyses: 'rollout flow',
+      run: 'browser',
+      backend: 'wasm',
+    });
+    expect(r.error).toBeUndefined();
+    const doc = ExplanationDocument.parse(r.doc);
+    expect(doc.input.tokens.length).toBe(36);
+    expect(r.notice).toBe(
+      'Flow is limited to 32 tokens (this text has 36); showing attention and rollout without it.',
+    );
+    expect(r.text).toContain(r.notice);
+    expect(new Set(doc.attention!.map((e) => e.derived ?? 'weights'))).toEqual(
+      new Set(['weights', 'rollout']),
+    );
+    // The first page run (a cold WASM start on a loaded machine) has passed 60 s once; it asks twice.
+  }, 150_000);
 
   it('explain="saliency" asks the API for integrated gradients and shows the saliency view', async () => {
     const r = await mount({ src: '/', model: 'tiny-bert', text: 'a wonderful film', explain: 'saliency' });

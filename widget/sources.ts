@@ -157,7 +157,40 @@ export function sourceKey(s: Source): string {
   return s.kind === 'object' ? `object:${s.id}` : JSON.stringify(s);
 }
 
-export async function loadSource(s: Source, signal: AbortSignal): Promise<ExplanationDocument> {
+/** A loaded document, and a note for the reader when it holds less than the page asked for. */
+export interface Loaded {
+  doc: ExplanationDocument;
+  notice?: string;
+}
+
+/**
+ * Loads the document; when the text is over the limit of one option only (flow's token limit), asks
+ * again without that option, so the reader sees what can be shown and is told what was left out.
+ */
+export async function loadSource(s: Source, signal: AbortSignal): Promise<Loaded> {
+  try {
+    return { doc: await loadOnce(s, signal) };
+  } catch (e) {
+    const retry = signal.aborted ? null : withoutRefused(s, e);
+    if (!retry) throw e;
+    return { doc: await loadOnce(retry.source, signal), notice: retry.notice };
+  }
+}
+
+/** The same request without the option an error refused (today flow, by `flow_too_large`), and why. */
+function withoutRefused(s: Source, e: unknown): { source: Source; notice: string } | null {
+  if (!(e instanceof WidgetError) || e.code !== 'flow_too_large') return null;
+  if ((s.kind !== 'api' && s.kind !== 'browser') || !s.analyses?.includes('flow')) return null;
+  const analyses = s.analyses.filter((a) => a !== 'flow');
+  // "analyses: flow is limited to 32 tokens (this text has 36)" → "Flow is limited to …"
+  const why = e.message.replace(/^[\w.]+: /, '');
+  return {
+    source: { ...s, analyses: analyses.length ? analyses : undefined },
+    notice: `${why[0].toUpperCase()}${why.slice(1)}; showing ${['attention', ...analyses].join(' and ')} without it.`,
+  };
+}
+
+async function loadOnce(s: Source, signal: AbortSignal): Promise<ExplanationDocument> {
   switch (s.kind) {
     case 'object':
       return checkDocument(s.doc);
@@ -247,6 +280,8 @@ async function runInPage(s: Extract<Source, { kind: 'browser' }>): Promise<unkno
       ...(s.task ? { task: s.task } : {}),
     });
   } catch (e) {
-    throw toWidgetError(e, 'runner_failed');
+    // Flow's refusal keeps its code, so loadSource can ask again without flow.
+    const code = (e as { code?: unknown } | null)?.code;
+    throw toWidgetError(e, code === 'flow_too_large' ? code : 'runner_failed');
   }
 }

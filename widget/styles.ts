@@ -44,6 +44,7 @@ export const css = `
 .msg{margin:0;color:var(--_muted)}
 .error{color:var(--_fg);border-left:3px solid #d1242f;padding-left:.5rem}
 .error code{font-size:.9em;color:var(--_muted)}
+.notice{color:var(--_fg);border-left:3px solid var(--_border);padding-left:.5rem;margin-bottom:.5rem}
 .model{margin:0 0 .5rem;color:var(--_muted);font-size:.9em}
 .model-id{color:var(--_fg);font-weight:600}
 .prediction{margin:0 0 .5rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}

@@ -7,7 +7,7 @@ import { loadSource, type Source, sourceKey } from './sources.js';
 export type DocState =
   | { status: 'idle'; hint: string }
   | { status: 'loading' }
-  | { status: 'ready'; doc: ExplanationDocument }
+  | { status: 'ready'; doc: ExplanationDocument; notice?: string }
   | { status: 'error'; error: WidgetError };
 
 export function useDocument(source: Source): DocState {
@@ -22,7 +22,7 @@ export function useDocument(source: Source): DocState {
     if (source.kind === 'wait') return;
     const ctl = new AbortController();
     loadSource(source, ctl.signal).then(
-      (doc) => ctl.signal.aborted || setState({ key, st: { status: 'ready', doc } }),
+      ({ doc, notice }) => ctl.signal.aborted || setState({ key, st: { status: 'ready', doc, notice } }),
       (e) => ctl.signal.aborted || setState({ key, st: { status: 'error', error: toWidgetError(e) } }),
     );
     return () => ctl.abort();

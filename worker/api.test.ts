@@ -253,14 +253,18 @@ describe('POST /v1/attention, analyses', () => {
     }
   });
 
-  it('refuses flow past its token limit before model work', async () => {
+  it('refuses flow past its token limit before model work, naming flow and the limit', async () => {
     const { status, body } = await post('/v1/attention', {
       model: 'tiny-bert',
       text: 'word '.repeat(40),
-      analyses: ['flow'],
+      analyses: ['rollout', 'flow'],
     });
     expect(status).toBe(400);
-    expect(body.error.code).toBe('too_many_tokens');
+    // Its own code, so a caller (the widget) can tell flow alone is over and ask again without it.
+    expect(body.error).toEqual({
+      code: 'flow_too_large',
+      message: 'analyses: flow is limited to 32 tokens (this text has 42)',
+    });
   });
 });
 

@@ -15,6 +15,10 @@ export class FlowTooLargeError extends Error {
   readonly code = 'flow_too_large';
 }
 
+/** The refusal's wording, one for the API and the in-browser runner: it names the option and its limit. */
+export const flowLimitMessage = (n: number) =>
+  `flow is limited to ${FLOW_MAX_TOKENS} tokens (this text has ${n})`;
+
 /** Dinic's max-flow on a layered DAG given as dense capacities between consecutive layers. */
 function maxFlow(caps: Matrix[], n: number, source: number, sink: number): number {
   const L = caps.length; // edges from level l+1 (upper) down to level l; levels 0..L
@@ -94,9 +98,7 @@ function maxFlow(caps: Matrix[], n: number, source: number, sink: number): numbe
 export function attentionFlow(layers: Matrix[]): Matrix[] {
   const n = layers[0].rows;
   if (n > FLOW_MAX_TOKENS) {
-    throw new FlowTooLargeError(
-      `attention flow is computed exactly for up to ${FLOW_MAX_TOKENS} tokens; this input has ${n}`,
-    );
+    throw new FlowTooLargeError(flowLimitMessage(n));
   }
   const caps = layers.map(residualAdjusted);
   return caps.map((_, l) => {

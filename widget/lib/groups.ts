@@ -25,6 +25,13 @@ export const GROUP_LABEL: Record<GroupId, string> = {
   'cross-flow': 'Cross flow',
 };
 
+/** Other names a page may give a group: `decoder-cross` says where cross-attention sits. */
+const GROUP_ALIAS: Record<string, GroupId> = { 'decoder-cross': 'cross' };
+
+/** The group a `group` attribute names, aliases resolved; null when it names none. */
+export const groupNamed = (name: string | null): string | null =>
+  name === null ? null : (GROUP_ALIAS[name] ?? name);
+
 export function groupOf(e: AttentionEntry): GroupId {
   const side = e.kind === 'cross' ? 'cross' : e.stack;
   if (e.derived) return `${side}-${e.derived}` as GroupId;
@@ -123,7 +130,8 @@ export function resolveView(
 ): View | null {
   const groups = groupsIn(doc).filter((g) => !opts.only || opts.only.includes(g));
   if (groups.length === 0) return null;
-  const group = groups.find((g) => g === req.group) ?? (groups.includes('cross') ? 'cross' : groups[0]);
+  const named = groupNamed(req.group);
+  const group = groups.find((g) => g === named) ?? (groups.includes('cross') ? 'cross' : groups[0]);
   const layers = layersIn(doc, group);
   const want = req.layer !== null && req.layer.trim() !== '' ? Number(req.layer) : Number.NaN;
   const layer = Number.isFinite(want)

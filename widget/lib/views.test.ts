@@ -7,7 +7,7 @@ import type { Theme } from './canvas.js';
 import { blockMax, maxOf, paintRamp } from './canvas.js';
 import { decodeEntry, headMatrix } from './decode.js';
 import { buildScene, MAX_SVG_CELLS } from './export.js';
-import { groupOf, groupsIn, headText, layersIn, resolveView, viewsIn } from './groups.js';
+import { groupNamed, groupOf, groupsIn, headText, layersIn, resolveView, viewsIn } from './groups.js';
 import { methodIds } from './methods.js';
 import { fromOklab, hex, mix, ramp, toOklab, unpack } from './palette.js';
 import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from './saliency.js';
@@ -196,6 +196,13 @@ describe('groups, heads and views', () => {
     });
     expect(headText(v)).toBe('heads averaged');
     expect(groupOf({ ...v.entry, derived: 'flow' })).toBe('encoder-flow');
+  });
+  it('takes decoder-cross (the name README once gave) as another name for cross', () => {
+    expect(groupNamed('decoder-cross')).toBe('cross');
+    expect(groupNamed('encoder-self')).toBe('encoder-self');
+    expect(groupNamed(null)).toBeNull();
+    const v = resolveView(doc, { group: 'decoder-cross', layer: '1', head: '2' })!;
+    expect([v.group, v.layer, v.head]).toEqual(['cross', 1, 2]);
   });
   it('offers max and, for lines, all heads', () => {
     const v = resolveView(doc, { group: 'encoder-self', layer: '0', head: 'all' }, { allowAll: true })!;

@@ -35,6 +35,8 @@ interface Props {
   max: number;
   caption: string;
   title: string;
+  /** what the colours measure (legendLabel) */
+  legend: string;
   theme: Theme;
   snap: SnapshotSlot;
 }
@@ -52,7 +54,7 @@ const LABEL_FROM = 9;
 
 export const CanvasMatrix = withTheme(CanvasMatrixInner, canvasMatrixCss);
 
-function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }: Props) {
+function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme, snap }: Props) {
   const nr = labels.rows.length;
   const nc = labels.cols.length;
   const wrap = useRef<HTMLDivElement>(null);
@@ -346,7 +348,7 @@ function CanvasMatrixInner({ values, labels, max, caption, title, theme, snap }:
           onBlur={() => setFocused(false)}
         />
       </div>
-      <Legend max={max} />
+      <Legend max={max} label={legend} />
       <p class="sr-only" aria-live="polite">
         {announce}
       </p>

@@ -22,6 +22,8 @@ interface Props {
   max: number;
   caption: string;
   title: string;
+  /** what the colours measure (legendLabel) */
+  legend: string;
   themeKey: string;
   snap: SnapshotSlot;
 }
@@ -33,7 +35,7 @@ interface Pos {
 
 const PAGE = 5;
 
-export function MatrixView({ values, labels, max, caption, title, snap }: Props) {
+export function MatrixView({ values, labels, max, caption, title, legend, snap }: Props) {
   const nr = labels.rows.length;
   const nc = labels.cols.length;
   const [active, setActive] = useState<Pos>({ r: 0, c: 0 });
@@ -152,7 +154,7 @@ export function MatrixView({ values, labels, max, caption, title, snap }: Props)
           </tbody>
         </table>
       </div>
-      <Legend max={max} />
+      <Legend max={max} label={legend} />
       <p class="sr-only" aria-live="polite">
         {announce}
       </p>

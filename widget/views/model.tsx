@@ -5,6 +5,7 @@
  * Enter opens that layer and head in the matrix view. Arrow keys move a roving tab stop.
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { Legend, legendLabel } from '../legend.js';
 import { reannounce } from '../lib/announce.js';
 import { blockMax, maxOf, paintRamp, type Theme } from '../lib/canvas.js';
 import { entryValues, headMatrix } from '../lib/decode.js';
@@ -200,6 +201,7 @@ function ModelViewInner({ doc, view, theme, snap, onOpen }: Props) {
           ),
         ])}
       </div>
+      <Legend max={1} label={legendLabel(view.entry)} relative />
       <p class="note">
         Each thumbnail is scaled to its own largest weight (block maximum of the full matrix).
       </p>

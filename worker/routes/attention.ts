@@ -1,6 +1,7 @@
 /** POST /v1/attention: every layer and head of a model's attention on a text. */
 import { Hono } from 'hono';
 import { explainAttention } from '../../shared/explain/attention.js';
+import { flowLimitMessage } from '../../shared/explain/attention-flow.js';
 import { FLOW_MAX_TOKENS } from '../../shared/schema/limits.js';
 import { AttentionRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
@@ -29,7 +30,9 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const limit = maxTokens(meta);
   const tokenizer = await tokenizerFor(c.env, meta, scope);
   const flow = req.analyses?.includes('flow');
-  const n = checkTokens(tokenizer, req.text, flow ? Math.min(limit, FLOW_MAX_TOKENS) : limit, 'text');
+  const n = checkTokens(tokenizer, req.text, limit, 'text');
+  // Flow's own, lower limit is refused under its own code, so a caller can tell which option to drop.
+  if (flow && n > FLOW_MAX_TOKENS) throw new ApiError('flow_too_large', `analyses: ${flowLimitMessage(n)}`);
   let target: number | undefined;
   if (req.target_text !== undefined) {
     checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
