@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 /**
  * The CLI: explanation documents from the command line, with the core the API runs, for static
  * sites (`<attn-heatmap data="doc.json">`) and scripts. `attn-heatmap --help` lists the flags:

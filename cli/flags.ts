@@ -200,7 +200,7 @@ export function flagsOf(command: Command): Flag[] {
 }
 
 const USAGE_HEAD = `usage: attn-heatmap [attention|saliency|probe] --model <folder|id> [flags]
-       (npm run explain -- …, or npx tsx cli/explain.ts …)
+       (in the repository: npx attn-heatmap …, npm run explain -- …, or npx tsx cli/explain.ts …)
 
 Writes an explanation document (JSON) that <attn-heatmap data="doc.json"> shows. The command
 defaults to attention. Flags are the API's request fields (POST /v1/<command>).`;
