@@ -3,7 +3,7 @@
  * documents compared with the core called directly on the same model.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,8 +40,8 @@ function comparable(doc: ExplanationDocument): unknown {
   return rest;
 }
 
-function expectOneErrorLine(r: Ran, code: string): void {
-  expect(r.code).toBe(2);
+function expectOneErrorLine(r: Ran, code: string, exit = 2): void {
+  expect(r.code).toBe(exit);
   expect(r.stdout).toBe('');
   const lines = r.stderr.trimEnd().split('\n');
   expect(lines).toHaveLength(1);
@@ -130,5 +130,15 @@ describe('cli/explain.ts', () => {
     expectOneErrorLine(empty, 'empty_text');
     // the route's own checks too: a parameter of another method
     expectOneErrorLine(steps, 'invalid_request');
+  });
+
+  it('reports a model folder whose graph is missing as model_unavailable, exit 1, one line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attn-cli-model-'));
+    for (const f of readdirSync(TINY_BERT).filter((f) => f.endsWith('.json'))) {
+      copyFileSync(join(TINY_BERT, f), join(dir, f));
+    }
+    const r = await cli('--model', dir, '--text', TEXT);
+    expectOneErrorLine(r, 'model_unavailable', 1);
+    expect(r.stderr).toContain('model_quantized.onnx');
   });
 });

@@ -10,21 +10,19 @@
  * command line or the input can fix, 1 for a run that failed.
  */
 import { writeFileSync } from 'node:fs';
-import { isErrorCode } from '../shared/schema/error-codes.js';
+import { ERROR_CODES, isErrorCode } from '../shared/schema/error-codes.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { usage } from './flags.js';
 import { parse } from './parse.js';
 import { run } from './run.js';
 
 function fail(err: unknown): never {
-  const e = err as { code?: unknown; message?: string; exitCode?: number; status?: number };
-  const coded = isErrorCode(e.code);
-  const code = coded ? e.code : 'internal_error';
+  const e = err as { code?: unknown; message?: string; exitCode?: number };
+  const code = isErrorCode(e.code) ? e.code : 'internal_error';
   const message = (e.message ?? String(err)).split('\n')[0];
   process.stderr.write(`error: ${code}: ${message}\n`);
-  // a coded error from the core or the checks (4xx in the API) is the input's fault
-  const status = e.exitCode ?? (coded && (e.status ?? 400) < 500 ? EXIT_USAGE : EXIT_FAILURE);
-  process.exit(status);
+  // what the API answers with a 4xx (the core's and the checks' coded errors) is the input's fault
+  process.exit(e.exitCode ?? (ERROR_CODES[code].status < 500 ? EXIT_USAGE : EXIT_FAILURE));
 }
 
 try {
