@@ -11,6 +11,7 @@ export default defineConfig({
             'models/**/*.test.ts',
             'widget/lib/**/*.test.ts',
             'scripts/**/*.test.ts',
+            'cli/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 60_000,

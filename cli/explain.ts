@@ -1,43 +1,40 @@
 /**
- * Precomputes explanation documents for static sites, with the same core the API runs:
+ * The CLI: explanation documents from the command line, with the core the API runs, for static
+ * sites (`<attn-heatmap data="doc.json">`) and scripts. `attn-heatmap --help` lists the flags:
  *
- *   npx tsx cli/explain.ts --model models/generated/tiny-bert --text "The cat sat." [--encoding u8]
- *     [--target "…"] [--precision fp32|int8] [--out doc.json]
+ *   npx tsx cli/explain.ts [attention] --model tiny-bert --text "The cat sat." [--analyses rollout]
+ *   npx tsx cli/explain.ts saliency --model tiny-bert --text "The cat sat." --method occlusion
+ *   npx tsx cli/explain.ts probe --model tiny-bert --layers 0,1 --out probe.json
  *
- * The widget then shows the file with `<attn-heatmap data="doc.json">`.
+ * Errors are one line on stderr, `error: <code>: <message>` with the API's codes; exit 2 for what the
+ * command line or the input can fix, 1 for a run that failed.
  */
 import { writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import { explainAttention } from '../shared/explain/attention.js';
-import { AttentionRequest } from '../shared/schema/requests.js';
-import { diskReader, loadLocal } from './node-host.js';
+import { ERROR_CODES, isErrorCode } from '../shared/schema/error-codes.js';
+import { EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
+import { usage } from './flags.js';
+import { parse } from './parse.js';
+import { run } from './run.js';
 
-const { values } = parseArgs({
-  options: {
-    model: { type: 'string' },
-    text: { type: 'string' },
-    target: { type: 'string' },
-    encoding: { type: 'string', default: 'u8' },
-    precision: { type: 'string', default: 'int8' },
-    out: { type: 'string' },
-  },
-});
-if (!values.model || !values.text) {
-  console.error(
-    'usage: cli/explain.ts --model <model folder> --text <text> [--target <text>] [--encoding f32|u8] [--out file]',
-  );
-  process.exit(2);
+function fail(err: unknown): never {
+  const e = err as { code?: unknown; message?: string; exitCode?: number };
+  const code = isErrorCode(e.code) ? e.code : 'internal_error';
+  const message = (e.message ?? String(err)).split('\n')[0];
+  process.stderr.write(`error: ${code}: ${message}\n`);
+  // what the API answers with a 4xx (the core's and the checks' coded errors) is the input's fault
+  process.exit(e.exitCode ?? (ERROR_CODES[code].status < 500 ? EXIT_USAGE : EXIT_FAILURE));
 }
-const id = basename(values.model);
-const req = AttentionRequest.parse({
-  model: id,
-  text: values.text,
-  encoding: values.encoding,
-  target_text: values.target,
-});
-const model = await loadLocal(id, diskReader(values.model), values.precision === 'fp32' ? 'fp32' : 'int8');
-const doc = await explainAttention(model, req.text, req);
-const json = JSON.stringify(doc);
-if (values.out) writeFileSync(values.out, json);
-else process.stdout.write(`${json}\n`);
+
+try {
+  const cmd = parse(process.argv.slice(2));
+  if (cmd.help) {
+    process.stdout.write(usage(cmd.command));
+  } else {
+    const doc = await run(cmd);
+    const json = JSON.stringify(doc);
+    if (cmd.out) writeFileSync(cmd.out, json);
+    else process.stdout.write(`${json}\n`);
+  }
+} catch (err) {
+  fail(err);
+}

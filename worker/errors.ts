@@ -8,6 +8,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { ERROR_CODES, type ErrorCode, isErrorCode } from '../shared/schema/error-codes.js';
+import { describeIssue } from '../shared/schema/issue-code.js';
 
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
@@ -35,20 +36,9 @@ export function errorResponse(c: Context, code: ErrorCode, message: string): Res
   return c.json(errorBody(code, message), statusOf(code));
 }
 
-/** Codes for the validation failures a caller most often needs to tell apart. */
-function codeFor(issue: z.core.$ZodIssue): ErrorCode {
-  // Refinements name their code in `params` (shared/schema/requests.ts).
-  if (issue.code === 'custom' && isErrorCode(issue.params?.code)) return issue.params.code;
-  const field = issue.path[0];
-  if ((field === 'text' || field === 'target_text') && issue.code === 'too_small') return 'empty_text';
-  if (issue.code === 'unrecognized_keys') return 'unknown_field';
-  return 'invalid_request';
-}
-
 export function validationError(error: z.ZodError): ApiError {
-  const issue = error.issues[0];
-  const where = issue.path.length ? issue.path.join('.') : 'body';
-  return new ApiError(codeFor(issue), `${where}: ${issue.message}`);
+  const { code, where, message } = describeIssue(error);
+  return new ApiError(code, `${where}: ${message}`);
 }
 
 export function onError(err: Error, c: Context): Response {

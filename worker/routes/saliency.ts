@@ -4,6 +4,7 @@ import { explainSaliency } from '../../shared/explain/saliency-document.js';
 import { DEFAULT_NEW_TOKENS } from '../../shared/runtime/forward.js';
 import { LIMITS } from '../../shared/schema/limits.js';
 import { SaliencyRequest } from '../../shared/schema/requests.js';
+import { misplacedSaliencyParam } from '../../shared/schema/saliency-params.js';
 import { jsonBody } from '../body.js';
 import { cachedJson } from '../cache.js';
 import { checkTokens, encoderDecoderOnly } from '../checks.js';
@@ -12,26 +13,11 @@ import { ApiError } from '../errors.js';
 import { lexiconFor, maxTokens, modelMeta, requestScope, tokenizerFor, withModel } from '../registry.js';
 import { checkSaliencyWork } from '../work.js';
 
-/** Parameters that belong to one method only: sending them with another is a caller's mistake. */
-const ONLY_FOR: Record<string, string[]> = {
-  steps: ['integrated_gradients'],
-  baseline: ['integrated_gradients', 'occlusion'],
-  samples: ['smoothgrad'],
-  noise: ['smoothgrad'],
-  seed: ['smoothgrad'],
-};
-
 export const saliency = new Hono<AppEnv>().post('/', async (c) => {
   const scope = requestScope(c);
   const req = await jsonBody(c, SaliencyRequest);
-  for (const [field, methods] of Object.entries(ONLY_FOR)) {
-    if (field in req && !methods.includes(req.method)) {
-      throw new ApiError(
-        'invalid_request',
-        `${field} applies to ${methods.join(' and ')}, not ${req.method}`,
-      );
-    }
-  }
+  const misplaced = misplacedSaliencyParam(req);
+  if (misplaced) throw new ApiError('invalid_request', misplaced);
   const meta = await modelMeta(c.env, req.model, scope);
   encoderDecoderOnly(meta, { target_text: req.target_text });
   const limit = Math.min(maxTokens(meta), LIMITS.max_saliency_tokens);

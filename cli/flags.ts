@@ -1,0 +1,218 @@
+/**
+ * The CLI's subcommands and flags. Each flag names the request field it fills (the API's field, as
+ * shared/schema/requests.ts validates it): the values are only converted here, never checked, so a
+ * command line is refused for exactly what a request body would be refused for.
+ */
+export type Command = 'attention' | 'saliency' | 'probe';
+export const COMMANDS: readonly Command[] = ['attention', 'saliency', 'probe'];
+
+type Kind = 'boolean' | 'string' | 'number' | 'numbers' | 'strings' | 'json-file';
+
+export interface Flag {
+  name: string;
+  /** the request field, a dotted path for nested ones (`target.label`); none for the host's own flags */
+  field?: string;
+  kind: Kind;
+  value?: string;
+  help: string;
+}
+
+/** The host's own flags, not request fields. */
+const HOST: Flag[] = [
+  {
+    name: 'model',
+    kind: 'string',
+    value: 'folder|id',
+    help: 'a model folder, or an id in models/, models/generated/ or dist/site/models/',
+  },
+  { name: 'precision', kind: 'string', value: 'int8|fp32', help: 'which ONNX files to run (default int8)' },
+  { name: 'out', kind: 'string', value: 'file', help: 'write the document here (default: stdout)' },
+  { name: 'help', kind: 'boolean', help: 'print this help (also -h)' },
+];
+
+const TEXT: Flag = { name: 'text', field: 'text', kind: 'string', value: 'text', help: 'the input text' };
+const TARGET_TEXT: Flag = {
+  name: 'target-text',
+  field: 'target_text',
+  kind: 'string',
+  value: 'text',
+  help: 'encoder-decoder: the output to decode (forced decoding)',
+};
+
+export const FLAGS: Record<Command, Flag[]> = {
+  attention: [
+    TEXT,
+    TARGET_TEXT,
+    {
+      name: 'layers',
+      field: 'layers',
+      kind: 'numbers',
+      value: '0,1',
+      help: 'layers to return (default all)',
+    },
+    { name: 'heads', field: 'heads', kind: 'numbers', value: '0,1', help: 'heads to return (default all)' },
+    {
+      name: 'encoding',
+      field: 'encoding',
+      kind: 'string',
+      value: 'u8|f32',
+      help: 'weights as bytes or floats (default u8)',
+    },
+    {
+      name: 'aggregate',
+      field: 'aggregate',
+      kind: 'string',
+      value: 'none|mean|max',
+      help: 'combine the selected heads',
+    },
+    {
+      name: 'analyses',
+      field: 'analyses',
+      kind: 'strings',
+      value: 'rollout,flow',
+      help: 'further entries per stack',
+    },
+    {
+      name: 'max-new-tokens',
+      field: 'generate.max_new_tokens',
+      kind: 'number',
+      value: 'n',
+      help: 'encoder-decoder: greedy decoding of up to n tokens',
+    },
+    {
+      name: 'gold-alignment',
+      field: 'gold_alignment',
+      kind: 'json-file',
+      value: 'file.json',
+      help: 'encoder-decoder: [output, input] pairs; the alignment error rate is reported',
+    },
+  ],
+  saliency: [
+    TEXT,
+    TARGET_TEXT,
+    {
+      name: 'method',
+      field: 'method',
+      kind: 'string',
+      value: 'name',
+      help: 'gradient, gradient_x_input, integrated_gradients (default), smoothgrad, occlusion, attention_x_gradient',
+    },
+    {
+      name: 'steps',
+      field: 'steps',
+      kind: 'number',
+      value: 'n',
+      help: 'integrated_gradients: quadrature steps',
+    },
+    {
+      name: 'baseline',
+      field: 'baseline',
+      kind: 'string',
+      value: 'zero|pad',
+      help: 'integrated_gradients, occlusion',
+    },
+    { name: 'samples', field: 'samples', kind: 'number', value: 'n', help: 'smoothgrad: noisy samples' },
+    {
+      name: 'noise',
+      field: 'noise',
+      kind: 'number',
+      value: 'σ',
+      help: 'smoothgrad: noise as a fraction of the range',
+    },
+    { name: 'seed', field: 'seed', kind: 'number', value: 'n', help: 'smoothgrad: the noise seed' },
+    {
+      name: 'label',
+      field: 'target.label',
+      kind: 'string',
+      value: 'name',
+      help: 'classifier: the class to explain',
+    },
+    {
+      name: 'token',
+      field: 'target.token',
+      kind: 'string',
+      value: 'text',
+      help: 'decoder: the next token to explain',
+    },
+    {
+      name: 'foil',
+      field: 'target.foil',
+      kind: 'string',
+      value: 'label',
+      help: 'explain score(target) − score(foil)',
+    },
+    {
+      name: 'score',
+      field: 'target.score',
+      kind: 'string',
+      value: 'logit|probability|log_probability',
+      help: 'the score explained',
+    },
+  ],
+  probe: [
+    {
+      name: 'task',
+      field: 'task',
+      kind: 'string',
+      value: 'pos|pos_fine',
+      help: 'the built-in Brown part-of-speech task (default pos)',
+    },
+    {
+      name: 'layers',
+      field: 'layers',
+      kind: 'numbers',
+      value: '0,1',
+      help: 'built-in task: layers (0 = embeddings; default all)',
+    },
+    {
+      name: 'examples',
+      field: 'examples',
+      kind: 'json-file',
+      value: 'file.json',
+      help: 'your own data: [{"text": …, "labels": [one per word]}, …]',
+    },
+    { name: 'layer', field: 'layer', kind: 'number', value: 'n', help: 'examples: the one layer to probe' },
+    {
+      name: 'probe',
+      field: 'probe',
+      kind: 'string',
+      value: 'linear|mlp',
+      help: 'the probe (default linear)',
+    },
+    {
+      name: 'features',
+      field: 'features',
+      kind: 'string',
+      value: 'first|mean',
+      help: 'word features from sub-words',
+    },
+    { name: 'seed', field: 'seed', kind: 'number', value: 'n', help: 'the training seed (default 0)' },
+  ],
+};
+
+/** Flags that earlier versions took, under their present names. */
+export const ALIASES: Partial<Record<Command, Record<string, string>>> = {
+  attention: { target: 'target-text' },
+};
+
+export function flagsOf(command: Command): Flag[] {
+  return [HOST[0], ...FLAGS[command], ...HOST.slice(1)];
+}
+
+const USAGE_HEAD = `usage: attn-heatmap [attention|saliency|probe] --model <folder|id> [flags]
+       (in the repository: npx attn-heatmap …, npm run explain -- …, or npx tsx cli/explain.ts …)
+
+Writes an explanation document (JSON) that <attn-heatmap data="doc.json"> shows. The command
+defaults to attention. Flags are the API's request fields (POST /v1/<command>).`;
+
+export function usage(command?: Command): string {
+  const commands = command ? [command] : COMMANDS;
+  const blocks = commands.map((c) => {
+    const lines = flagsOf(c).map((f) => {
+      const left = `  --${f.name}${f.value ? ` <${f.value}>` : ''}`;
+      return `${left.padEnd(34)} ${f.help}`;
+    });
+    return `${c}:\n${lines.join('\n')}`;
+  });
+  return `${USAGE_HEAD}\n\n${blocks.join('\n\n')}\n`;
+}
