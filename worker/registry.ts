@@ -113,11 +113,6 @@ export function modelMeta(env: Env, id: string, scope?: RequestScope): Promise<M
   );
 }
 
-/** The token limit a request to this model is held to. */
-export function maxTokens(meta: ModelMeta): number {
-  return Math.min(LIMITS.max_tokens, meta.maxTokens);
-}
-
 /** The model's tokenizer alone: enough to count tokens before any model work. */
 export function tokenizerFor(env: Env, meta: ModelMeta, scope?: RequestScope): Promise<TextTokenizer> {
   return cached(

@@ -2,19 +2,10 @@
  * The size of an attention response, known from the request and the token counts alone, so that a
  * response over `max_response_bytes` is refused before any model work (u8 as well as f32).
  */
-import { DEFAULT_NEW_TOKENS } from '../shared/runtime/forward.js';
 import type { ModelMeta } from '../shared/runtime/model.js';
 import { LIMITS, RESPONSE_BYTES_PER_WEIGHT } from '../shared/schema/limits.js';
 import type { AttentionRequest } from '../shared/schema/requests.js';
 import { ApiError } from './errors.js';
-
-/**
- * Decoder rows of an encoder-decoder request: one per decoding step, the start token and the
- * target's tokens, or at most the generated tokens (generation may stop sooner).
- */
-export function decoderRows(req: AttentionRequest, targetTokens: number | undefined): number {
-  return (targetTokens ?? req.generate?.max_new_tokens ?? DEFAULT_NEW_TOKENS) + 1;
-}
 
 /** Weights in every entry the response would hold: selected layers × heads × rows × cols, analyses too. */
 export function attentionWeights(meta: ModelMeta, req: AttentionRequest, n: number, rows: number): number {

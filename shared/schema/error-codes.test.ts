@@ -1,6 +1,6 @@
 /**
  * One list of error codes: README's table says what shared/schema/error-codes.ts says, and every code
- * the sources throw (worker and core) is in it.
+ * the sources throw (worker, core and CLI) is in it.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,10 +21,11 @@ function thrownCodes(): Map<string, string> {
     /params: \{ code: '(\w+)' \}/g,
     /new ApiError\(\s*'(\w+)'/g,
     /errorResponse\(\s*c,\s*'(\w+)'/g,
-    /new ApiError\(\s*[\w.]+ === '\w+' \? '(\w+)' : '(\w+)'/g, // chosen by a condition (worker/checks.ts)
+    /new (?:RequestError|CliError)\(\s*'(\w+)'/g,
+    /const code = [\w.]+ === '\w+' \? '(\w+)' : '(\w+)'/g, // chosen by a condition (../explain/preconditions.ts)
   ];
   const found = new Map<string, string>();
-  for (const file of [...sources('worker'), ...sources('shared')]) {
+  for (const file of [...sources('worker'), ...sources('shared'), ...sources('cli')]) {
     const text = readFileSync(file, 'utf8');
     for (const re of patterns)
       for (const m of text.matchAll(re)) for (const code of m.slice(1)) found.set(code, file);

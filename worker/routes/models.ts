@@ -1,9 +1,10 @@
 /** GET /v1/models: what this deployment serves, and the limits requests are held to. */
 import { Hono } from 'hono';
+import { maxTokens } from '../../shared/explain/preconditions.js';
 import type { ModelMeta } from '../../shared/runtime/model.js';
 import { LIMITS } from '../../shared/schema/limits.js';
 import type { AppEnv } from '../env.js';
-import { maxTokens, modelMeta, requestScope, servedModelIds } from '../registry.js';
+import { modelMeta, requestScope, servedModelIds } from '../registry.js';
 
 function entry(meta: ModelMeta) {
   const s = meta.shape;

@@ -4,27 +4,19 @@
  * request, so they are cached (worker/cache.ts).
  */
 import { Hono } from 'hono';
+import { probePreconditions } from '../../shared/explain/preconditions.js';
 import { explainProbe } from '../../shared/explain/probe-document.js';
 import { ProbeRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
 import { cachedJson } from '../cache.js';
 import type { AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
 import { brownPosData, modelMeta, requestScope, withModel } from '../registry.js';
 import { checkProbeWork } from '../work.js';
 
 export const probe = new Hono<AppEnv>().post('/', async (c) => {
   const scope = requestScope(c);
   const req = await jsonBody(c, ProbeRequest);
-  if (req.examples && (req.task || req.layers)) {
-    throw new ApiError(
-      'invalid_request',
-      'give either examples (with layer) or a built-in task (with layers)',
-    );
-  }
-  if (!req.examples && req.layer !== undefined) {
-    throw new ApiError('invalid_request', 'layer goes with examples; the built-in task takes layers');
-  }
+  probePreconditions(req);
   const meta = await modelMeta(c.env, req.model, scope); // 404 for an unknown model before anything else
   checkProbeWork(meta, req, req.examples ? undefined : await brownPosData(c.env, scope));
   return cachedJson(c, 'probe', req, () =>
