@@ -69,6 +69,12 @@ export function checkAlignment(gold: [number, number][] | undefined, rows: numbe
   }
 }
 
+/** Flow's own, lower limit, refused under its own code so that a caller can tell which option to drop. */
+export function checkFlow(analyses: readonly string[] | undefined, tokens: number): void {
+  if (analyses?.includes('flow') && tokens > FLOW_MAX_TOKENS)
+    throw new RequestError('flow_too_large', `analyses: ${flowLimitMessage(tokens)}`);
+}
+
 /**
  * Decoder rows of an encoder-decoder request: one per decoding step, the start token and the
  * target's tokens, or at most the generated tokens (generation may stop sooner).
@@ -96,9 +102,7 @@ export function attentionPreconditions(
   }
   const limit = maxTokens(meta);
   const tokens = checkTokens(tokenizer, req.text, limit, 'text');
-  // Flow's own, lower limit is refused under its own code, so a caller can tell which option to drop.
-  if (req.analyses?.includes('flow') && tokens > FLOW_MAX_TOKENS)
-    throw new RequestError('flow_too_large', `analyses: ${flowLimitMessage(tokens)}`);
+  checkFlow(req.analyses, tokens);
   let target: number | undefined;
   if (req.target_text !== undefined) {
     checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');

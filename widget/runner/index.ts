@@ -6,6 +6,7 @@
  *   const doc = await explainInBrowser({ modelUrl: 'https://example.org/models/tiny-bert/', text: 'Hello' });
  */
 import { explainAttention } from '../../shared/explain/attention.js';
+import { checkFlow } from '../../shared/explain/preconditions.js';
 import type { BrownPosData } from '../../shared/explain/probe/index.js';
 import { explainProbe } from '../../shared/explain/probe-document.js';
 import { createSaliencyContext, type SaliencyContext } from '../../shared/explain/saliency/index.js';
@@ -98,10 +99,16 @@ export async function explainInBrowser(
           method: req.method ?? 'integrated_gradients',
           target_text: req.target_text,
         })
-      : await explainAttention(model, req.text, {
-          target_text: req.target_text,
-          encoding: req.encoding ?? 'u8',
-          analyses: req.analyses,
-        });
+      : await attentionOf(model, req);
   return { ...doc, metrics: { ...doc.metrics, backend } };
+}
+
+/** Attention as the API computes it; flow's limit is checked before the model runs, as there. */
+function attentionOf(model: LoadedModel, req: BrowserRequest) {
+  checkFlow(req.analyses, model.tokenizer.encode(req.text).ids.length);
+  return explainAttention(model, req.text, {
+    target_text: req.target_text,
+    encoding: req.encoding ?? 'u8',
+    analyses: req.analyses,
+  });
 }
