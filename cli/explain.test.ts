@@ -169,6 +169,31 @@ describe('cli/explain.ts', () => {
     expect(docs[4]).toEqual({ line: 6, error: { code: 'invalid_json', message: 'the line is not JSON' } });
   });
 
+  it('--out view.svg / view.png: the widget’s own export of the view, in headless Chromium', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attn-cli-image-'));
+    const [svg, png] = await Promise.all([
+      cli('--model', 'tiny-bert', '--text', TEXT, '--out', join(dir, 'view.svg'), '--view', 'matrix'),
+      cli(
+        'saliency',
+        '--model',
+        'tiny-bert',
+        '--text',
+        TEXT,
+        '--method',
+        'gradient',
+        '--out',
+        join(dir, 'view.png'),
+      ),
+    ]);
+    for (const r of [svg, png]) expect([r.code, r.stderr]).toEqual([0, '']);
+    const text = readFileSync(join(dir, 'view.svg'), 'utf8');
+    expect(text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(text).toContain('<title>Encoder self-attention, layer 0');
+    expect(text.match(/<rect /g)?.length).toBeGreaterThan(9 * 9); // one per cell of the 9-token matrix, and more
+    const bytes = readFileSync(join(dir, 'view.png'));
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+
   it('reports a model folder whose graph is missing as model_unavailable, exit 1, one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'attn-cli-model-'));
     for (const f of readdirSync(TINY_BERT).filter((f) => f.endsWith('.json'))) {

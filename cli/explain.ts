@@ -15,6 +15,7 @@ import { ERROR_CODES, isErrorCode } from '../shared/schema/error-codes.js';
 import { runBatch } from './batch.js';
 import { EXIT_FAILURE, EXIT_USAGE } from './cli-error.js';
 import { BATCH_USAGE, usage } from './flags.js';
+import { imageFormatOf, renderImage } from './image.js';
 import { parse } from './parse.js';
 import { run } from './run.js';
 
@@ -41,9 +42,10 @@ try {
     }
   } else {
     const doc = await run(cmd);
-    const json = JSON.stringify(doc);
-    if (cmd.out) writeFileSync(cmd.out, json);
-    else process.stdout.write(`${json}\n`);
+    const image = imageFormatOf(cmd.out);
+    if (cmd.out && image) writeFileSync(cmd.out, await renderImage(doc, image, cmd.view));
+    else if (cmd.out) writeFileSync(cmd.out, JSON.stringify(doc));
+    else process.stdout.write(`${JSON.stringify(doc)}\n`);
   }
 } catch (err) {
   fail(err);

@@ -29,7 +29,18 @@ const HOST: Flag[] = [
     help: 'a model folder, or an id in models/, models/generated/ or dist/site/models/',
   },
   { name: 'precision', kind: 'string', value: 'int8|fp32', help: 'which ONNX files to run (default int8)' },
-  { name: 'out', kind: 'string', value: 'file', help: 'write the document here (default: stdout)' },
+  {
+    name: 'out',
+    kind: 'string',
+    value: 'file',
+    help: 'write the document here (default: stdout); .svg or .png: the widget’s view as an image (Chromium)',
+  },
+  {
+    name: 'view',
+    kind: 'string',
+    value: 'name',
+    help: 'with an image --out: matrix, model, lines, alignment, saliency or probe',
+  },
   { name: 'help', kind: 'boolean', help: 'print this help (also -h)' },
 ];
 

@@ -20,6 +20,8 @@ export interface Run {
   model: string;
   precision: Precision;
   out?: string;
+  /** `--out` an image: the widget's view to draw (default: the one the document opens on) */
+  view?: string;
   request: AttentionRequest | SaliencyRequest | ProbeRequest;
 }
 
@@ -222,5 +224,14 @@ export function parse(argv: string[]): Parsed {
   }
   const request = toRequest(command, body, flags);
   const out = values.get('out');
-  return { help: false, command, model, precision, out: typeof out === 'string' ? out : undefined, request };
+  const view = values.get('view');
+  return {
+    help: false,
+    command,
+    model,
+    precision,
+    out: typeof out === 'string' ? out : undefined,
+    view: typeof view === 'string' ? view : undefined,
+    request,
+  };
 }
