@@ -347,13 +347,20 @@ describe('unfuse refusals', () => {
     const m = makeModel(
       {
         name: 'gqa',
-        node: [node('GroupQueryAttention', ['q'], ['y'], { num_heads: 2 }, '/gqa', 'com.microsoft')],
+        node: [
+          node('GroupQueryAttention', ['q'], ['h'], { num_heads: 2 }, '/gqa', 'com.microsoft'),
+          node('Mul', ['h', 'h'], ['y']),
+        ],
         input: [valueInfo('q', F, [1, 3, 8])],
         output: [valueInfo('y', F, [1, 3, 8])],
       },
       { extraOpsets: { 'com.microsoft': 1 } },
     );
     expect(unfuseInPlace(m).refused[0].message).toMatch(/com\.microsoft\.GroupQueryAttention.*no rewrite/);
+    // and the gradient through the op that stays is refused by name (its output type is not inferred)
+    expect(() => gradientModel(m, { wrt: ['q'], target: 'y' })).toThrow(
+      /com\.microsoft\/GroupQueryAttention \(node "\/gqa"\)/,
+    );
   });
 });
 
