@@ -12,15 +12,14 @@ import { memoryReader, nodeSessionFactory } from '../../cli/node-host.js';
 import { explainAttention } from '../../shared/explain/attention.js';
 import { createSaliencyContext, SALIENCY_METHODS } from '../../shared/explain/saliency/index.js';
 import { NoGradientRuleError } from '../../shared/onnx/autodiff/index.js';
-import { node } from '../../shared/onnx/builder.js';
 import { AttentionNotExposableError } from '../../shared/onnx/expose-attention.js';
-import { decodeModel, encodeModel } from '../../shared/onnx/proto.js';
+import { decodeModel } from '../../shared/onnx/proto.js';
 import { fusedOps } from '../../shared/onnx/unfuse/index.js';
 import { forward } from '../../shared/runtime/forward.js';
 import { type LoadedModel, loadModel, readModelMeta } from '../../shared/runtime/model.js';
 import { bytes, paddedFeeds } from '../../test/helpers/tiny-graphs.js';
 import { buildTinyBert } from './bert.js';
-import { buildTinyBertFused } from './bert-fused.js';
+import { buildTinyBertFused, buildTinyBertFusedLengthMask } from './bert-fused.js';
 import type { ModelFiles } from './files.js';
 
 type Ort = typeof ortNode;
@@ -48,21 +47,6 @@ const saliency = async (m: ModelFiles) => {
   const meta = await readModelMeta('m', read);
   return createSaliencyContext({ ...meta, precision: 'fp32' }, read, nodeSessionFactory());
 };
-
-/** tiny-bert-fused whose Attention nodes read a 1-D mask_index (sequence lengths), which unfuse refuses. */
-function withLengthMask(): ModelFiles {
-  const m = decodeModel(fused.files['onnx/model.onnx'] as Uint8Array);
-  const g = m.graph!;
-  g.node!.splice(
-    0,
-    0,
-    node('ReduceSum', ['attention_mask', 'lens_axes'], ['lens64'], { keepdims: 0 }, '/bert/lens'),
-    node('Cast', ['lens64'], ['mask_index_1d'], { to: 6 }, '/bert/lens/Cast'),
-  );
-  g.initializer!.push({ name: 'lens_axes', dims: [1], dataType: 7, int64Data: [1] });
-  for (const n of g.node!) if (n.opType === 'Attention') n.input![3] = 'mask_index_1d';
-  return { files: { ...fused.files, 'onnx/model.onnx': encodeModel(m) } };
-}
 
 const figures: Record<string, string> = {};
 
@@ -144,7 +128,7 @@ describe('tiny-bert-fused', () => {
 });
 
 describe('a fused operator the rewrite refuses', () => {
-  const blocked = withLengthMask();
+  const blocked = buildTinyBertFusedLengthMask();
 
   it('still loads; attention is refused naming the operator and why', async () => {
     const m = await load(blocked, 'tiny-bert-blocked');

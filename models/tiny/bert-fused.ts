@@ -6,7 +6,7 @@
  * BiasGelu. Embeddings, pooler and classifier stay as in tiny-bert. Loading it goes through
  * ../../shared/onnx/unfuse, so its attention and saliency must equal tiny-bert's.
  */
-import { node } from '../../shared/onnx/builder.js';
+import { node, tensorI64 } from '../../shared/onnx/builder.js';
 import { DataType, decodeModel, encodeModel, type TensorProto } from '../../shared/onnx/proto.js';
 import { quantizeDynamic } from '../../shared/onnx/quantize.js';
 import { readFloat32 } from '../../shared/onnx/tensor-data.js';
@@ -145,6 +145,32 @@ export function buildTinyBertFused(seed = 1): ModelFiles {
       'config.json': `${JSON.stringify({ ...config, _name_or_path: 'tiny-bert-fused' }, null, 2)}\n`,
       'onnx/model.onnx': encodeModel(model),
       'onnx/model_quantized.onnx': encodeModel(quantizeDynamic(model)),
+    },
+  };
+}
+
+/**
+ * tiny-bert-fused whose Attention nodes read a 1-D mask_index (sequence lengths, what older ORT
+ * optimizers emitted), which onnxruntime runs and the unfuse rewrite refuses: the fixture for "a
+ * fused operator blocks attention, everything forward-only still works".
+ */
+export function buildTinyBertFusedLengthMask(seed = 1): ModelFiles {
+  const fused = buildTinyBertFused(seed);
+  const m = decodeModel(fused.files['onnx/model.onnx'] as Uint8Array);
+  const g = m.graph!;
+  g.node!.unshift(
+    node('ReduceSum', ['attention_mask', 'lens_axes'], ['lens64'], { keepdims: 0 }, '/bert/lens/ReduceSum'),
+    node('Cast', ['lens64'], ['mask_index_1d'], { to: DataType.INT32 }, '/bert/lens/Cast'),
+  );
+  g.initializer!.push(tensorI64('lens_axes', [1], [1]));
+  for (const n of g.node!) if (n.opType === 'Attention') n.input![3] = 'mask_index_1d';
+  const config = JSON.parse(fused.files['config.json'] as string);
+  return {
+    files: {
+      ...fused.files,
+      'config.json': `${JSON.stringify({ ...config, _name_or_path: 'tiny-bert-fused-length-mask' }, null, 2)}\n`,
+      'onnx/model.onnx': encodeModel(m),
+      'onnx/model_quantized.onnx': encodeModel(quantizeDynamic(m)),
     },
   };
 }
