@@ -13,6 +13,7 @@ import { explainAttention } from '../../shared/explain/attention.js';
 import { createSaliencyContext, SALIENCY_METHODS } from '../../shared/explain/saliency/index.js';
 import { NoGradientRuleError } from '../../shared/onnx/autodiff/index.js';
 import { AttentionNotExposableError } from '../../shared/onnx/expose-attention.js';
+import { prepareGraph } from '../../shared/onnx/prepare-graph.js';
 import { decodeModel } from '../../shared/onnx/proto.js';
 import { fusedOps } from '../../shared/onnx/unfuse/index.js';
 import { forward } from '../../shared/runtime/forward.js';
@@ -62,6 +63,9 @@ describe('tiny-bert-fused', () => {
       'com.microsoft.BiasGelu',
       'com.microsoft.SkipLayerNormalization',
     ]);
+    const r = prepareGraph(fused.files['onnx/model.onnx'] as Uint8Array, { stack: 'encoder' });
+    expect(r.unfused!.refused).toEqual([]);
+    figures['fused nodes before → after unfuse'] = `${r.unfused!.nodesBefore} → ${r.unfused!.nodesAfter}`;
     figures['nodes (plain / fused)'] =
       `${decodeModel(plain.files['onnx/model.onnx'] as Uint8Array).graph!.node!.length} / ${m.graph!.node!.length}`;
   });
