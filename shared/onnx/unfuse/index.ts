@@ -15,6 +15,7 @@ import { Emitter, opName, UnfuseNotSupportedError } from './emitter.js';
 import { fastGelu, gelu } from './gelu.js';
 import { matMulNBits } from './matmul-nbits.js';
 import { multiHeadAttention } from './multi-head-attention.js';
+import { rotaryEmbedding } from './rotary-embedding.js';
 import { simplifiedLayerNormalization } from './simplified-layer-norm.js';
 import { skipLayerNormalization } from './skip-layer-norm.js';
 import { skipSimplifiedLayerNormalization } from './skip-simplified-layer-norm.js';
@@ -36,6 +37,7 @@ const REWRITES: ReadonlyMap<string, Rewrite> = new Map([
   [`${MS}.Gelu`, gelu],
   [`${MS}.BiasAdd`, biasAdd],
   [`${MS}.MatMulNBits`, matMulNBits],
+  [`${MS}.RotaryEmbedding`, rotaryEmbedding],
 ]);
 
 /** Ops of other domains than the default one (ORT's contrib ops), plus SimplifiedLayerNormalization. */

@@ -28,6 +28,16 @@ interface In {
   dims: number[];
   /** int32 0/1 mask instead of float values */
   mask?: number[];
+  /** int64 values (position ids) instead of float values */
+  ids?: number[];
+}
+
+/** RoPE caches [8 positions, h/2 = 4]: angle p·θᵢ, θᵢ = 10000^(−2i/8). */
+function rope(): TensorProto[] {
+  const angle = (p: number, i: number) => p * 10000 ** (-(2 * i) / 8);
+  const table = (f: (a: number) => number) =>
+    Array.from({ length: 32 }, (_, k) => f(angle(Math.floor(k / 4), k % 4)));
+  return [tensorF32('cos', [8, 4], table(Math.cos)), tensorF32('sin', [8, 4], table(Math.sin))];
 }
 
 interface Case {
@@ -165,6 +175,34 @@ const CASES: Case[] = [
     outputs: ['y'],
     definition: ({ x, s }, { b }) => x.map((v, i) => v + b[i % 16] + s[i]),
   },
+  ...([0, 1] as const).flatMap((interleaved) => [
+    {
+      name: `RotaryEmbedding [B, S, N·h], interleaved ${interleaved}`,
+      op: 'RotaryEmbedding',
+      inputs: [
+        { name: 'x', dims: [2, 5, 16] },
+        { name: 'pos', dims: [2, 5], ids: [0, 1, 2, 3, 4, 3, 4, 5, 6, 7] },
+        'cos',
+        'sin',
+      ],
+      inits: rope,
+      attrs: { interleaved, num_heads: 2 } as Record<string, AttrValue>,
+      outputs: ['y'],
+    },
+    {
+      name: `RotaryEmbedding [B, N, S, h], interleaved ${interleaved}`,
+      op: 'RotaryEmbedding',
+      inputs: [
+        { name: 'x', dims: [2, 2, 5, 8] },
+        { name: 'pos', dims: [2, 5], ids: [0, 1, 2, 3, 4, 3, 4, 5, 6, 7] },
+        'cos',
+        'sin',
+      ],
+      inits: rope,
+      attrs: { interleaved } as Record<string, AttrValue>,
+      outputs: ['y'],
+    },
+  ]),
   {
     name: 'MatMulNBits 4-bit, zero points, bias',
     op: 'MatMulNBits',
@@ -188,10 +226,12 @@ function build(c: Case, rng: Rng): { model: ModelProto; feeds: (ort: Ort) => Fee
   const values = data.map((i) =>
     i.mask
       ? Int32Array.from(i.mask)
-      : rng.normals(
-          i.dims.reduce((a, b) => a * b, 1),
-          1,
-        ),
+      : i.ids
+        ? BigInt64Array.from(i.ids.map(BigInt))
+        : rng.normals(
+            i.dims.reduce((a, b) => a * b, 1),
+            1,
+          ),
   );
   const model = makeModel(
     {
@@ -207,16 +247,19 @@ function build(c: Case, rng: Rng): { model: ModelProto; feeds: (ort: Ort) => Fee
         ),
       ],
       initializer: c.inits?.(rng) ?? [],
-      input: data.map((i) => valueInfo(i.name, i.mask ? DataType.INT32 : F, i.dims)),
+      input: data.map((i) => valueInfo(i.name, i.mask ? DataType.INT32 : i.ids ? DataType.INT64 : F, i.dims)),
       output: c.outputs.filter(Boolean).map((o) => ({ name: o, type: { tensorType: { elemType: F } } })),
     },
     { opset: 17, extraOpsets: { 'com.microsoft': 1 } },
   );
   const feeds = (ort: Ort) =>
     Object.fromEntries(
-      data.map((i, k) => [i.name, new ort.Tensor(i.mask ? 'int32' : 'float32', values[k], i.dims)]),
+      data.map((i, k) => [
+        i.name,
+        new ort.Tensor(i.mask ? 'int32' : i.ids ? 'int64' : 'float32', values[k] as Float32Array, i.dims),
+      ]),
     ) as Feeds;
-  return { model, feeds, wrt: data.filter((i) => !i.mask).map((i) => i.name) };
+  return { model, feeds, wrt: data.filter((i) => !i.mask && !i.ids).map((i) => i.name) };
 }
 
 const unfused = (m: ModelProto) => {
