@@ -2,23 +2,25 @@
  * Writes the tiny test models, in the Hugging Face folder layout, to `<outDir>/<id>/`.
  * Deterministic: the same seeds give byte-identical files.
  *
- *   npm run models            # → models/generated/{tiny-bert,tiny-gpt2,tiny-marian}/
+ *   npm run models            # → models/generated/{tiny-bert,tiny-bert-fused,tiny-gpt2,tiny-marian}/
  *   npx tsx models/tiny/generate.ts <outDir>
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildTinyBert } from './bert.js';
+import { buildTinyBertFused } from './bert-fused.js';
 import type { ModelFiles } from './files.js';
 import { buildTinyGpt2 } from './gpt2.js';
 import { buildTinyMarian } from './marian.js';
 
 export type { ModelFiles };
-export { buildTinyBert, buildTinyGpt2, buildTinyMarian };
+export { buildTinyBert, buildTinyBertFused, buildTinyGpt2, buildTinyMarian };
 
 /** Model id → builder (each takes a seed and has its own default). */
 export const TINY_MODELS: Record<string, (seed?: number) => ModelFiles> = {
   'tiny-bert': buildTinyBert,
+  'tiny-bert-fused': buildTinyBertFused,
   'tiny-gpt2': buildTinyGpt2,
   'tiny-marian': buildTinyMarian,
 };

@@ -4,7 +4,8 @@
  * attention, and opens the sessions. The host supplies file access and a session factory.
  */
 import type { AttentionOutput, AttentionStack } from '../onnx/expose-attention.js';
-import { exposeAttentionAndHidden, type HiddenOutput } from '../onnx/expose-hidden.js';
+import type { HiddenOutput } from '../onnx/expose-hidden.js';
+import { prepareGraph } from '../onnx/prepare-graph.js';
 import { type HfConfig, type ModelShape, modelShape } from './model-config.js';
 import type { OrtModule, Session, SessionFactory } from './session.js';
 import { TextTokenizer } from './tokenizer.js';
@@ -31,6 +32,8 @@ export interface Graph {
   hidden: HiddenOutput[];
   /** whether each example of a batch gets what it would get alone (no dynamic-int8 activation range, …) */
   batchSeparable: boolean;
+  /** why `attention` is empty: a fused operator that could not be rewritten (../onnx/prepare-graph.ts) */
+  attentionError?: string;
 }
 
 export interface LoadedModel extends ModelMeta {
@@ -59,13 +62,14 @@ async function openGraph(
   file: string,
   stack: AttentionStack,
 ): Promise<Graph> {
-  // One decode and encode for both rewrites; attention is required, hidden states are not.
-  const r = exposeAttentionAndHidden(await read(file), { stack });
+  // Fused operators rewritten first; a graph whose attention stays hidden still opens (occlusion works).
+  const r = prepareGraph(await read(file), { stack });
   return {
     session: await factory.create(r.bytes),
     attention: r.attention,
     hidden: r.hidden,
     batchSeparable: r.batchSeparable,
+    ...(r.attentionError ? { attentionError: r.attentionError } : {}),
   };
 }
 

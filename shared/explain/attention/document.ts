@@ -2,6 +2,7 @@
  * Attention explanation: every layer and head of every attention kind the model has (encoder self,
  * decoder self, cross), per-head summaries, and on request rollout, flow and alignment scores.
  */
+import { requireAttention } from '../../onnx/prepare-graph.js';
 import { type ForwardResult, forward } from '../../runtime/forward.js';
 import type { LoadedModel } from '../../runtime/model.js';
 import type { ExplanationDocument } from '../../schema/document.js';
@@ -18,6 +19,7 @@ export async function explainAttention(
   text: string,
   opts: AttentionOptions = {},
 ): Promise<ExplanationDocument> {
+  requireAttention(model.graphs);
   const input = model.tokenizer.encode(text);
   const result: ForwardResult = await forward(model, input, opts);
   const encoding = opts.encoding ?? 'f32';

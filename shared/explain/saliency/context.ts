@@ -5,6 +5,7 @@
  */
 import { type EmbeddingMatrix, embed, embeddingMatrix } from '../../onnx/inputs-embeds.js';
 import { decodeModel } from '../../onnx/proto.js';
+import { fusedOps, unfuseInPlace } from '../../onnx/unfuse/index.js';
 import type { ModelMeta, Precision, ReadFile } from '../../runtime/model.js';
 import type { ModelShape } from '../../runtime/model-config.js';
 import type { SessionFactory } from '../../runtime/session.js';
@@ -102,7 +103,13 @@ export async function createSaliencyContext(
   options: SaliencyContextOptions = {},
 ): Promise<SaliencyContext> {
   const q = (model.precision ?? 'int8') === 'int8' ? '_quantized' : '';
-  const load = async (file: string) => decodeModel(await read(file));
+  // Fused operators rewritten (../../onnx/unfuse) so the gradient rules see primitive ops; one that
+  // cannot be rewritten stays, and only gradients through it are refused (by name).
+  const load = async (file: string) => {
+    const m = decodeModel(await read(file));
+    if (fusedOps(m).length > 0) unfuseInPlace(m);
+    return m;
+  };
   const graphs: Graphs =
     model.shape.family === 'encoder-decoder'
       ? {

@@ -76,7 +76,11 @@ export function gradientModel(model: ModelProto, opts: GradientOptions): ModelPr
   const fromWrt = new Set(opts.wrt);
   for (const n of view) {
     if (isStopGradient(n) || !(n.input ?? []).some((i) => fromWrt.has(i))) continue;
-    for (const o of n.output ?? []) if (o && info.isFloat(o)) fromWrt.add(o);
+    // An op of another domain (a contrib op) has no type inference here: its outputs count as float,
+    // so that the missing rule is refused by name instead of the gradient silently being zero.
+    const foreign = !!n.domain && n.domain !== 'ai.onnx';
+    for (const o of n.output ?? [])
+      if (o && (info.isFloat(o) || (foreign && info.type(o) === undefined))) fromWrt.add(o);
   }
   // … and that the seeds depend on: their intersection needs gradients.
   const producer = new Map<string, NodeProto>();
