@@ -10,8 +10,8 @@
  * model [tokens × vocab] made the worker's 24 MiB budget force brown-sentiment to batch 1 from 64
  * tokens (issue 17).
  *
- * Rows: measured on onnxruntime-web, 1 thread, brown-sentiment fp32 and int8 (bench/saliency.ts,
- * the IG batch table): per example, batches of 32 at 16 tokens cost 0.39-0.43× batch 1, at 64 tokens
+ * Rows: measured on onnxruntime-web, 1 thread, brown-sentiment fp32 and int8 (bench/ig-batch.ts,
+ * 2026-12-03, a loaded 2-core machine): per example, batches of 32 at 16 tokens cost 0.39-0.43× batch 1, at 64 tokens
  * batches of 2-8 cost 0.8-0.9× and 32 cost 0.8-1.16×, at 256 tokens batch 2 ≈ batch 1 and batch 8
  * costs up to 1.56×. A run's working set beyond ~512 rows outgrows the caches and stops paying.
  */
