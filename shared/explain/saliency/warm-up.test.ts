@@ -19,7 +19,10 @@ function counting(base: SessionFactory) {
         ...s,
         inputNames: s.inputNames,
         outputNames: s.outputNames,
-        run: (f, o) => (n.runs++, s.run(f, o)),
+        run: (f, o) => {
+          n.runs++;
+          return s.run(f, o);
+        },
       };
     },
   };
