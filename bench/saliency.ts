@@ -18,8 +18,10 @@
  *
  *   npm run bench:saliency          # prints three Markdown tables and a line naming the machine
  *   npx tsx bench/saliency.ts --only tiny-marian   # the same for one model
+ *   npx tsx bench/saliency.ts --only brown-sentiment   # the trained default model (models/), not in the default run
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import * as ort from 'onnxruntime-web';
@@ -114,8 +116,26 @@ const ALL_FAMILIES: Family[] = [
     },
   },
 ];
+/** The trained default model, read from models/ (issue 17's figures): only with `--only brown-sentiment`. */
+const BROWN_SENTIMENT: Family = {
+  id: 'brown-sentiment',
+  build: () => ({
+    files: Object.fromEntries(
+      ['config.json', 'tokenizer_config.json', 'onnx/model.onnx', 'onnx/model_quantized.onnx'].map((f) => [
+        f,
+        new Uint8Array(readFileSync(`models/brown-sentiment/${f}`)),
+      ]),
+    ),
+  }),
+  // the positive class's logit, as a classifier's IG explains it
+  example: (n, rng, meta) => ({
+    input: { ids: randomIds(rng, n, vocabOf(meta)) },
+    target: { score: 'logit', tokens: [2] },
+  }),
+};
 const only = process.argv.indexOf('--only');
-const FAMILIES = only < 0 ? ALL_FAMILIES : ALL_FAMILIES.filter((f) => f.id === process.argv[only + 1]);
+const FAMILIES =
+  only < 0 ? ALL_FAMILIES : [...ALL_FAMILIES, BROWN_SENTIMENT].filter((f) => f.id === process.argv[only + 1]);
 if (FAMILIES.length === 0) throw new Error(`--only: no model ${process.argv[only + 1]}`);
 
 function reader(files: ModelFiles['files']): ReadFile {
@@ -274,7 +294,7 @@ interface HeapResult {
 
 /** In a child process: integrated gradients once, then the heap. */
 async function heapChild(familyId: string, precision: Precision, budgetArg: string) {
-  const family = ALL_FAMILIES.find((f) => f.id === familyId)!;
+  const family = [...ALL_FAMILIES, BROWN_SENTIMENT].find((f) => f.id === familyId)!;
   const budget = budgetArg === 'default' ? undefined : Number(budgetArg);
   const { ctx, meta } = await context(family, family.build().files, precision, budget);
   const { input, target } = family.example(HEAP_TOKENS, new Rng(7), meta);

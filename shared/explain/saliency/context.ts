@@ -11,6 +11,7 @@ import type { ModelShape } from '../../runtime/model-config.js';
 import type { SessionFactory } from '../../runtime/session.js';
 import { kindKey, type TargetKind } from '../targets.js';
 import { type AttentionGradients, attentionGradients } from './attention-program.js';
+import { batchSizeFor } from './batch-size.js';
 import { type DifferentiableModel, differentiable, type Graphs } from './program.js';
 
 export interface SaliencyContextOptions {
@@ -74,20 +75,9 @@ export class SaliencyContext {
     return embed(this.embedding, ids);
   }
 
-  /**
-   * How many copies of a `tokens`-long input one run may take. A rough upper estimate of the float
-   * tensors alive in a forward + backward run per example and layer: ~40 [tokens, hidden] tensors
-   * (projections, FFN, LayerNorm and their gradients) and ~4 [heads, tokens, tokens] (scores,
-   * probabilities and their gradients), plus the logits and their gradient [tokens, vocab] twice.
-   */
+  /** How many copies of a `tokens`-long input one run may take (./batch-size.ts). */
   batchSize(tokens: number): number {
-    const { layers, heads, hidden, encoderLayers } = this.shape;
-    const allLayers = layers + (encoderLayers ?? 0);
-    const perExample =
-      4 *
-      (allLayers * (40 * tokens * hidden + 4 * heads * tokens * tokens) + 4 * tokens * this.embedding.vocab);
-    const budget = this.options.memoryBudget ?? 64 * 2 ** 20;
-    return Math.max(1, Math.min(this.options.maxBatch ?? 64, Math.floor(budget / perExample)));
+    return batchSizeFor(this.shape, this.graphs, tokens, this.embedding.vocab, this.options);
   }
 }
 
