@@ -1,7 +1,7 @@
 /** brown-sentiment from models/, as the benches read it: its saliency context and a random input. */
 import { readFile } from 'node:fs/promises';
 import type { AttributionInput } from '../../shared/explain/saliency/index.js';
-import { createSaliencyContext, type SaliencyOptions } from '../../shared/explain/saliency/index.js';
+import { createSaliencyContext, type SaliencyContextOptions } from '../../shared/explain/saliency/index.js';
 import type { TargetSpec } from '../../shared/explain/targets.js';
 import { type Precision, readModelMeta } from '../../shared/runtime/model.js';
 import type { SessionFactory } from '../../shared/runtime/session.js';
@@ -12,7 +12,7 @@ export const BROWN_SENTIMENT = 'brown-sentiment';
 export async function brownContext(
   factory: SessionFactory,
   precision: Precision,
-  options: SaliencyOptions = {},
+  options: SaliencyContextOptions = {},
   id = BROWN_SENTIMENT,
 ) {
   const read = async (path: string) => new Uint8Array(await readFile(`models/${id}/${path}`));

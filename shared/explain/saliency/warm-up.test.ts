@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../../models/tiny/bert.js';
-import { nodeSessionFactory } from '../../../test/helpers/local-model.js';
+import { nodeSessionFactory } from '../../../node/host.js';
 import { readModelMeta } from '../../runtime/model.js';
 import type { SessionFactory } from '../../runtime/session.js';
 import { createSaliencyContext } from './index.js';
