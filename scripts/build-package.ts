@@ -28,6 +28,8 @@ const requireShim =
 await build({
   entryPoints: { 'node/index': 'node/index.ts', 'cli/attn-heatmap': 'cli/explain.ts' },
   bundle: true,
+  splitting: true, // the CLI and the core share one chunk of the core
+  chunkNames: 'node/chunks/[name]-[hash]',
   format: 'esm',
   platform: 'node',
   target: 'node20',
