@@ -10,12 +10,12 @@
  *   npm run bench:attention          # prints one Markdown table and a line naming the machine
  */
 import * as ort from 'onnxruntime-web';
-import { loadLocal, memoryReader } from '../cli/node-host.js';
 import { buildTinyBert } from '../models/tiny/bert.js';
 import type { ModelFiles } from '../models/tiny/files.js';
 import { buildTinyGpt2 } from '../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../models/tiny/marian.js';
-import { explainAttention } from '../shared/explain/attention.js';
+import { loadLocal, memoryReader } from '../node/host.js';
+import { explainAttention } from '../shared/explain/attention/document.js';
 import { type AttentionStack, exposeAttention } from '../shared/onnx/expose-attention.js';
 import { type FeedContext, maskTensor, sequenceFeeds } from '../shared/runtime/feeds.js';
 import { type LoadedModel, type Precision, readModelMeta } from '../shared/runtime/model.js';

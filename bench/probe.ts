@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { diskReader } from '../cli/node-host.js';
+import { diskReader } from '../node/host.js';
 import {
   type BrownPosData,
   brownPosTask,

@@ -8,9 +8,9 @@
  *   npx tsx bench/work.ts --only ig  # cases whose name contains "ig"
  */
 
+import { builtInTask } from '../shared/explain/probe/document.js';
 import type { BrownPosData } from '../shared/explain/probe/index.js';
 import { TRAIN_DEFAULTS } from '../shared/explain/probe/run.js';
-import { builtInTask } from '../shared/explain/probe-document.js';
 import { LIMITS } from '../shared/schema/limits.js';
 import { probeWork, saliencyWork } from '../shared/schema/work.js';
 import { startWrangler } from '../test/setup/start-wrangler.js';

@@ -3,17 +3,17 @@
  * documents compared with the core called directly on the same model.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explainAttention } from '../shared/explain/attention.js';
+import { diskReader, loadLocal, nodeOrt } from '../node/host.js';
+import { explainAttention } from '../shared/explain/attention/document.js';
+import { explainSaliency } from '../shared/explain/saliency/document.js';
 import { createSaliencyContext } from '../shared/explain/saliency/index.js';
-import { explainSaliency } from '../shared/explain/saliency-document.js';
 import { readModelMeta } from '../shared/runtime/model.js';
 import { createSessionFactory } from '../shared/runtime/session.js';
 import type { ExplanationDocument } from '../shared/schema/document.js';
-import { diskReader, loadLocal, nodeOrt } from './node-host.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TINY_BERT = join(ROOT, 'models/generated/tiny-bert');
@@ -130,6 +130,68 @@ describe('cli/explain.ts', () => {
     expectOneErrorLine(empty, 'empty_text');
     // the route's own checks too: a parameter of another method
     expectOneErrorLine(steps, 'invalid_request');
+  });
+
+  it('batch: one document or error per JSONL line, in order; a failed line does not stop the others; exit 1 if any failed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attn-cli-batch-'));
+    const input = join(dir, 'requests.jsonl');
+    const out = join(dir, 'docs.jsonl');
+    const lines = [
+      { kind: 'attention', model: 'tiny-bert', text: TEXT, layers: [1] },
+      { kind: 'saliency', model: TINY_BERT, text: TEXT, method: 'integrated_gradients', steps: 8 },
+      { kind: 'saliency', model: 'tiny-bert', text: TEXT, method: 'gradient', steps: 4 },
+      { model: 'tiny-bert', text: TEXT, encoding: 'f32' },
+    ];
+    writeFileSync(input, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n\nnot json\n`);
+    const r = await cli('batch', '--in', input, '--out', out, '--progress');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const progress = r.stderr.trimEnd().split('\n');
+    expect(progress.slice(0, 5).map((l) => l.match(/^\[(\d)\/5\]/)?.[1])).toEqual(['1', '2', '3', '4', '5']);
+    expect(progress[5]).toBe('batch: 2 of 5 requests failed (their lines say why)');
+    const docs = readFileSync(out, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(docs).toHaveLength(5);
+    expect(docs[0].attention.map((a: { layer: number }) => a.layer)).toEqual([1]);
+    expect(docs[0].attention[0].encoding).toBe('u8'); // the CLI's default, as for one command
+    const single = await cli('saliency', '--model', TINY_BERT, '--text', TEXT, '--steps', '8');
+    expect(docs[1].saliency[0].scores).toEqual(JSON.parse(single.stdout).saliency[0].scores);
+    expect(docs[2]).toEqual({
+      line: 3,
+      error: {
+        code: 'invalid_request',
+        message: expect.stringContaining('steps applies to integrated_gradients'),
+      },
+    });
+    expect(docs[3].attention[0].encoding).toBe('f32');
+    expect(docs[4]).toEqual({ line: 6, error: { code: 'invalid_json', message: 'the line is not JSON' } });
+  });
+
+  it('--out view.svg / view.png: the widget’s own export of the view, in headless Chromium', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'attn-cli-image-'));
+    const [svg, png] = await Promise.all([
+      cli('--model', 'tiny-bert', '--text', TEXT, '--out', join(dir, 'view.svg'), '--view', 'matrix'),
+      cli(
+        'saliency',
+        '--model',
+        'tiny-bert',
+        '--text',
+        TEXT,
+        '--method',
+        'gradient',
+        '--out',
+        join(dir, 'view.png'),
+      ),
+    ]);
+    for (const r of [svg, png]) expect([r.code, r.stderr]).toEqual([0, '']);
+    const text = readFileSync(join(dir, 'view.svg'), 'utf8');
+    expect(text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(text).toContain('<title>Encoder self-attention, layer 0');
+    expect(text.match(/<rect /g)?.length).toBeGreaterThan(9 * 9); // one per cell of the 9-token matrix, and more
+    const bytes = readFileSync(join(dir, 'view.png'));
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
   it('reports a model folder whose graph is missing as model_unavailable, exit 1, one line', async () => {

@@ -3,6 +3,9 @@
  * shared/schema/requests.ts validates it): the values are only converted here, never checked, so a
  * command line is refused for exactly what a request body would be refused for.
  */
+import { z } from 'zod';
+import { methodsTaking, SALIENCY_METHODS, SALIENCY_PARAMS } from '../shared/schema/saliency-params.js';
+
 export type Command = 'attention' | 'saliency' | 'probe';
 export const COMMANDS: readonly Command[] = ['attention', 'saliency', 'probe'];
 
@@ -26,7 +29,18 @@ const HOST: Flag[] = [
     help: 'a model folder, or an id in models/, models/generated/ or dist/site/models/',
   },
   { name: 'precision', kind: 'string', value: 'int8|fp32', help: 'which ONNX files to run (default int8)' },
-  { name: 'out', kind: 'string', value: 'file', help: 'write the document here (default: stdout)' },
+  {
+    name: 'out',
+    kind: 'string',
+    value: 'file',
+    help: 'write the document here (default: stdout); .svg or .png: the widget’s view as an image (Chromium)',
+  },
+  {
+    name: 'view',
+    kind: 'string',
+    value: 'name',
+    help: 'with an image --out: matrix, model, lines, alignment, saliency or probe',
+  },
   { name: 'help', kind: 'boolean', help: 'print this help (also -h)' },
 ];
 
@@ -38,6 +52,22 @@ const TARGET_TEXT: Flag = {
   value: 'text',
   help: 'encoder-decoder: the output to decode (forced decoding)',
 };
+
+/** One flag per saliency method parameter, with the schema's description and the methods that take it. */
+function methodParamFlags(): Flag[] {
+  const shapes: Record<string, z.ZodOptional> = Object.assign({}, ...Object.values(SALIENCY_PARAMS));
+  return Object.entries(shapes).map(([field, type]): Flag => {
+    const inner = type.unwrap();
+    const options = inner instanceof z.ZodEnum ? (inner.options as string[]) : undefined;
+    return {
+      name: field,
+      field,
+      kind: options ? 'string' : 'number',
+      value: options ? options.join('|') : 'n',
+      help: `${methodsTaking(field).join(', ')}: ${type.description}`,
+    };
+  });
+}
 
 export const FLAGS: Record<Command, Flag[]> = {
   attention: [
@@ -95,31 +125,9 @@ export const FLAGS: Record<Command, Flag[]> = {
       field: 'method',
       kind: 'string',
       value: 'name',
-      help: 'gradient, gradient_x_input, integrated_gradients (default), smoothgrad, occlusion, attention_x_gradient',
+      help: `${SALIENCY_METHODS.join(', ')} (default integrated_gradients)`,
     },
-    {
-      name: 'steps',
-      field: 'steps',
-      kind: 'number',
-      value: 'n',
-      help: 'integrated_gradients: quadrature steps',
-    },
-    {
-      name: 'baseline',
-      field: 'baseline',
-      kind: 'string',
-      value: 'zero|pad',
-      help: 'integrated_gradients, occlusion',
-    },
-    { name: 'samples', field: 'samples', kind: 'number', value: 'n', help: 'smoothgrad: noisy samples' },
-    {
-      name: 'noise',
-      field: 'noise',
-      kind: 'number',
-      value: 'σ',
-      help: 'smoothgrad: noise as a fraction of the range',
-    },
-    { name: 'seed', field: 'seed', kind: 'number', value: 'n', help: 'smoothgrad: the noise seed' },
+    ...methodParamFlags(),
     {
       name: 'label',
       field: 'target.label',
@@ -200,10 +208,17 @@ export function flagsOf(command: Command): Flag[] {
 }
 
 const USAGE_HEAD = `usage: attn-heatmap [attention|saliency|probe] --model <folder|id> [flags]
+       attn-heatmap batch --in requests.jsonl (see batch --help)
        (in the repository: npx attn-heatmap …, npm run explain -- …, or npx tsx cli/explain.ts …)
 
 Writes an explanation document (JSON) that <attn-heatmap data="doc.json"> shows. The command
 defaults to attention. Flags are the API's request fields (POST /v1/<command>).`;
+
+export const BATCH_USAGE = `usage: attn-heatmap batch --in requests.jsonl [--out docs.jsonl] [--precision int8|fp32] [--progress]
+
+One request per line: {"kind": "attention"|"saliency"|"probe", "model": "<folder|id>", …the route's
+fields}; one document per output line, or {"line": n, "error": {"code", "message"}}. Exit 1 if any failed.
+`;
 
 export function usage(command?: Command): string {
   const commands = command ? [command] : COMMANDS;

@@ -8,20 +8,34 @@ import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { describeIssue } from '../shared/schema/issue-code.js';
 import { AttentionRequest, ProbeRequest, SaliencyRequest } from '../shared/schema/requests.js';
-import { misplacedSaliencyParam } from '../shared/schema/saliency-params.js';
 import { CliError } from './cli-error.js';
 import { ALIASES, COMMANDS, type Command, type Flag, flagsOf } from './flags.js';
 
-export type Parsed =
-  | { help: true; command?: Command }
-  | {
-      help: false;
-      command: Command;
-      model: string;
-      precision: 'int8' | 'fp32';
-      out?: string;
-      request: AttentionRequest | SaliencyRequest | ProbeRequest;
-    };
+export type Precision = 'int8' | 'fp32';
+
+export interface Run {
+  help: false;
+  command: Command;
+  /** the model as given: a folder or an id */
+  model: string;
+  precision: Precision;
+  out?: string;
+  /** `--out` an image: the widget's view to draw (default: the one the document opens on) */
+  view?: string;
+  request: AttentionRequest | SaliencyRequest | ProbeRequest;
+}
+
+/** `batch --in requests.jsonl`: one request per line (./batch.ts). */
+export interface Batch {
+  help: false;
+  command: 'batch';
+  in: string;
+  precision: Precision;
+  out?: string;
+  progress: boolean;
+}
+
+export type Parsed = { help: true; command?: Command | 'batch' } | Run | Batch;
 
 const SCHEMAS: Record<Command, z.ZodType> = {
   attention: AttentionRequest,
@@ -89,7 +103,72 @@ function flagFor(flags: Flag[], where: string): string | undefined {
   return f && `--${f.name}`;
 }
 
+function precisionOf(value: string | true | undefined): Precision {
+  const precision = value ?? 'int8';
+  if (precision !== 'int8' && precision !== 'fp32') {
+    throw new CliError('invalid_request', `--precision: "${precision}" is not int8 or fp32`);
+  }
+  return precision;
+}
+
+/**
+ * A request body (flags already converted, or a batch line) validated by its route's schema; a
+ * refusal names the flag the field came from, where there is one.
+ */
+export function toRequest(
+  command: Command,
+  body: Record<string, unknown>,
+  flags: Flag[] = [],
+): Run['request'] {
+  const parsed = SCHEMAS[command].safeParse(body);
+  if (!parsed.success) {
+    const { code, where, message } = describeIssue(parsed.error);
+    const flag = flagFor(flags, where);
+    const missing =
+      flag &&
+      where.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], body) === undefined;
+    throw new CliError(code, missing ? `${flag} is required` : `${flag ?? where}: ${message}`);
+  }
+  return parsed.data as Run['request'];
+}
+
+/** The request fields the CLI fills where the API has none or another default. */
+export const cliDefaults = (command: Command) => CLI_DEFAULTS[command];
+
+function parseBatch(argv: string[]): Parsed {
+  const { values, positionals } = parseArgs({
+    args: argv.slice(1),
+    options: {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      precision: { type: 'string' },
+      progress: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: false,
+    allowPositionals: true,
+  });
+  const unknown = Object.keys(values).find(
+    (k) => !['in', 'out', 'precision', 'progress', 'help'].includes(k),
+  );
+  if (unknown)
+    throw new CliError('unknown_field', `unknown flag --${unknown} for batch; see attn-heatmap batch --help`);
+  if (positionals.length) throw new CliError('invalid_request', `unexpected argument "${positionals[0]}"`);
+  if (values.help) return { help: true, command: 'batch' };
+  if (typeof values.in !== 'string')
+    throw new CliError('invalid_request', '--in is required (a JSONL file of requests)');
+  return {
+    help: false,
+    command: 'batch',
+    in: values.in,
+    out: typeof values.out === 'string' ? values.out : undefined,
+    precision: precisionOf(values.precision as string | undefined),
+    progress: values.progress === true,
+  };
+}
+
 export function parse(argv: string[]): Parsed {
+  if (argv[0] === 'batch') return parseBatch(argv);
   const { tokens } = parseArgs({
     args: argv,
     options: ALL_OPTIONS,
@@ -136,30 +215,23 @@ export function parse(argv: string[]): Parsed {
   const model = values.get('model');
   if (typeof model !== 'string')
     throw new CliError('invalid_request', '--model is required (a folder or a model id)');
-  const precision = values.get('precision') ?? 'int8';
-  if (precision !== 'int8' && precision !== 'fp32') {
-    throw new CliError('invalid_request', `--precision: "${precision}" is not int8 or fp32`);
-  }
+  const precision = precisionOf(values.get('precision'));
   // the request names the model by its id: a folder's name
   const body: Record<string, unknown> = { model: basename(model), ...CLI_DEFAULTS[command] };
   for (const [name, raw] of values) {
     const flag = byName.get(name);
     if (flag?.field && typeof raw === 'string') setPath(body, flag.field, convert(flag, raw));
   }
-  const parsed = SCHEMAS[command].safeParse(body);
-  if (!parsed.success) {
-    const { code, where, message } = describeIssue(parsed.error);
-    const flag = flagFor(flags, where);
-    const missing =
-      flag &&
-      where.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], body) === undefined;
-    throw new CliError(code, missing ? `${flag} is required` : `${flag ?? where}: ${message}`);
-  }
-  const request = parsed.data as AttentionRequest | SaliencyRequest | ProbeRequest;
-  if (command === 'saliency') {
-    const misplaced = misplacedSaliencyParam(request as SaliencyRequest);
-    if (misplaced) throw new CliError('invalid_request', misplaced);
-  }
+  const request = toRequest(command, body, flags);
   const out = values.get('out');
-  return { help: false, command, model, precision, out: typeof out === 'string' ? out : undefined, request };
+  const view = values.get('view');
+  return {
+    help: false,
+    command,
+    model,
+    precision,
+    out: typeof out === 'string' ? out : undefined,
+    view: typeof view === 'string' ? view : undefined,
+    request,
+  };
 }

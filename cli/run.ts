@@ -3,26 +3,23 @@
  * the API's routes make before any model work (../shared/explain/preconditions.ts, the same functions).
  */
 import { readFile } from 'node:fs/promises';
-import { explainAttention } from '../shared/explain/attention.js';
+import { diskReader, nodeOrt } from '../node/host.js';
+import { type ExplainRequest, explain } from '../shared/explain/index.js';
+import { type OpenModel, openModel } from '../shared/explain/open-model.js';
 import {
   attentionPreconditions,
   probePreconditions,
   saliencyPreconditions,
 } from '../shared/explain/preconditions.js';
 import type { BrownPosData } from '../shared/explain/probe/index.js';
-import { explainProbe } from '../shared/explain/probe-document.js';
-import { createSaliencyContext } from '../shared/explain/saliency/index.js';
-import { explainSaliency } from '../shared/explain/saliency-document.js';
-import { loadModel, loadTokenizer, readModelMeta } from '../shared/runtime/model.js';
+import { loadTokenizer, type ModelMeta, readModelMeta } from '../shared/runtime/model.js';
 import { createSessionFactory } from '../shared/runtime/session.js';
+import type { TextTokenizer } from '../shared/runtime/tokenizer.js';
 import type { ExplanationDocument } from '../shared/schema/document.js';
 import type { AttentionRequest, ProbeRequest, SaliencyRequest } from '../shared/schema/requests.js';
 import { CliError, EXIT_FAILURE } from './cli-error.js';
-import { diskReader, nodeOrt } from './node-host.js';
-import type { Parsed } from './parse.js';
+import type { Precision, Run } from './parse.js';
 import { BROWN_POS_DATA, resolveModel } from './resolve-model.js';
-
-type Run = Extract<Parsed, { help: false }>;
 
 async function readJson<T>(path: string): Promise<T> {
   return JSON.parse(await readFile(path, 'utf8')) as T;
@@ -35,35 +32,52 @@ function unavailable(id: string, e: unknown): Error {
   return new CliError('model_unavailable', `model ${id} did not load: ${(e as Error).message}`, EXIT_FAILURE);
 }
 
+interface Prepared {
+  folder: string;
+  meta: ModelMeta;
+  tokenizer: TextTokenizer;
+  open: OpenModel;
+}
+
+/** Models opened in this process, by folder and precision: a batch opens each once. */
+const prepared = new Map<string, Promise<Prepared>>();
+
+function prepare(model: string, id: string, precision: Precision): Promise<Prepared> {
+  const folder = resolveModel(model);
+  const key = `${folder}|${precision}`;
+  let p = prepared.get(key);
+  if (!p) {
+    p = (async () => {
+      const read = diskReader(folder);
+      const meta = await readModelMeta(id, read).catch((e) => {
+        throw unavailable(id, e);
+      });
+      const tokenizer = await loadTokenizer(meta, read).catch((e) => {
+        throw unavailable(id, e);
+      });
+      const open = openModel(meta, read, createSessionFactory(nodeOrt), {
+        precision,
+        tokenizer,
+        onError: (e) => unavailable(id, e),
+      });
+      return { folder, meta, tokenizer, open };
+    })();
+    prepared.set(key, p);
+    p.catch(() => prepared.delete(key));
+  }
+  return p;
+}
+
 export async function run(cmd: Run): Promise<ExplanationDocument> {
-  const folder = resolveModel(cmd.model);
-  const read = diskReader(folder);
-  const id = cmd.request.model;
-  const meta = await readModelMeta(id, read).catch((e) => {
-    throw unavailable(id, e);
-  });
-  const tokenizer = await loadTokenizer(meta, read).catch((e) => {
-    throw unavailable(id, e);
-  });
+  const { folder, meta, tokenizer, open } = await prepare(cmd.model, cmd.request.model, cmd.precision);
   if (cmd.command === 'attention') attentionPreconditions(meta, tokenizer, cmd.request as AttentionRequest);
   if (cmd.command === 'saliency') saliencyPreconditions(meta, tokenizer, cmd.request as SaliencyRequest);
   if (cmd.command === 'probe') probePreconditions(cmd.request as ProbeRequest);
-
-  const factory = createSessionFactory(nodeOrt);
-  const model = await loadModel(meta, read, factory, { precision: cmd.precision, tokenizer }).catch((e) => {
-    throw unavailable(id, e);
-  });
-  if (cmd.command === 'attention') {
-    const req = cmd.request as AttentionRequest;
-    return explainAttention(model, req.text, req);
-  }
-  if (cmd.command === 'saliency') {
-    const req = cmd.request as SaliencyRequest;
-    const ctx = await createSaliencyContext({ ...meta, precision: cmd.precision }, read, factory);
+  const model = await open.model;
+  return explain(model, { kind: cmd.command, ...cmd.request } as ExplainRequest, {
+    saliency: open.saliency,
     // the sentiment lexicon, where the model's labels are a known function of one (as the worker reads it)
-    const lexicon = await readJson<Record<string, number>>(`${folder}/lexicon.json`).catch(() => undefined);
-    return explainSaliency(model, ctx, req.text, req, { lexicon });
-  }
-  const req = cmd.request as ProbeRequest;
-  return explainProbe(model, req, () => readJson<BrownPosData>(BROWN_POS_DATA));
+    lexicon: () => readJson<Record<string, number>>(`${folder}/lexicon.json`).catch(() => undefined),
+    probeData: () => readJson<BrownPosData>(BROWN_POS_DATA),
+  });
 }

@@ -14,7 +14,7 @@ import {
   env,
 } from '@huggingface/transformers';
 import { describe, expect, it } from 'vitest';
-import { diskReader, loadLocal } from '../cli/node-host.js';
+import { diskReader, loadLocal } from '../node/host.js';
 import { maskTensor, sequenceFeeds } from '../shared/runtime/feeds.js';
 import type { LoadedModel } from '../shared/runtime/model.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineLine } from '../bench/lib/machine.js';
 import { markdownTable } from '../bench/lib/table.js';
-import { diskReader, loadLocal } from '../cli/node-host.js';
+import { diskReader, loadLocal } from '../node/host.js';
 import type { Pooling } from '../shared/explain/probe/features.js';
 import {
   type BrownPosData,

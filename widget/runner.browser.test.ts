@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { diskReader, loadLocal } from '../cli/node-host.js';
-import { explainAttention } from '../shared/explain/attention.js';
+import { diskReader, loadLocal } from '../node/host.js';
+import { explainAttention } from '../shared/explain/attention/document.js';
 import { ExplanationDocument } from '../shared/schema/document.js';
 import { launchContext } from '../test/browser/chromium.js';
 

@@ -500,7 +500,7 @@ describe('a 1,024-token document', () => {
     expect(errors).toEqual([]);
   });
 
-  it('renders in the model view (4 layers × 4 heads of 1,024²) and hovers within a frame', async () => {
+  it('renders in the model view (4 layers × 4 heads of 1,024²) and answers hovers (their timing: bench/widget.ts)', async () => {
     const { page, errors, timing } = await openAndTime(browser, json, 'model', { colorScheme: 'dark' });
     expect(await host(page).locator('.thumb').count()).toBe(16);
     const hover = await measureHover(page, 'model', 30);

@@ -3,9 +3,9 @@
  * enforce the 128 MB isolate limit, so we read ORT's wasm heap ourselves.
  */
 import { expect, inject, it } from 'vitest';
+import { diskReader } from '../node/host.js';
 import { loadTokenizer, readModelMeta } from '../shared/runtime/model.js';
 import type { TextTokenizer } from '../shared/runtime/tokenizer.js';
-import { diskReader } from '../test/helpers/local-model.js';
 
 const api = inject('apiUrl');
 /**

@@ -6,18 +6,17 @@
  * time 83 MiB, and an isolate has 128 MB in all.
  * All model work in the isolate is serialised (see `withModel`).
  */
+
+import { type OpenModel, openModel } from '../shared/explain/open-model.js';
 import type { BrownPosData } from '../shared/explain/probe/index.js';
-import { createSaliencyContext, type SaliencyContext } from '../shared/explain/saliency/index.js';
 import {
   type LoadedModel,
-  loadModel,
   loadTokenizer,
   type ModelMeta,
   type Precision,
   type ReadFile,
   readModelMeta,
 } from '../shared/runtime/model.js';
-import { trackedFactory } from '../shared/runtime/session.js';
 import type { TextTokenizer } from '../shared/runtime/tokenizer.js';
 import { LIMITS } from '../shared/schema/limits.js';
 import type { Env } from './env.js';
@@ -165,49 +164,23 @@ export function lexiconFor(
   return p;
 }
 
-/** A model open in this isolate: its forward graphs and its gradient graphs once asked for. */
-interface Resident {
-  model: Promise<LoadedModel>;
-  saliency: () => Promise<SaliencyContext>;
-  release: () => Promise<void>;
-}
-
 /** Insertion order is recency: a used model is moved to the end. */
-const resident = new Map<string, Resident>();
+const resident = new Map<string, OpenModel>();
 
-function open(env: Env, meta: ModelMeta, tokenizer: TextTokenizer): Resident {
-  // Forward and gradient sessions apart, so that a failed load releases what it had opened.
-  const forward = trackedFactory(sessionFactory());
-  const gradients = trackedFactory(sessionFactory());
-  const read = assetReader(env, meta.id);
-  let ctx: Promise<SaliencyContext> | undefined;
-  const r: Resident = {
-    model: loadModel(meta, read, forward, { precision: precision(env), tokenizer }).catch(async (e) => {
-      await forward.releaseAll(); // e.g. the encoder opened and the decoder's file is missing
-      throw unavailable(meta.id, e);
-    }),
-    // Gradient graphs are built and opened only when a saliency request first needs them.
-    saliency: () => {
-      ctx ??= createSaliencyContext({ ...meta, precision: precision(env) }, read, gradients, {
-        memoryBudget: SALIENCY_BATCH_BYTES,
-      }).catch(async (e) => {
-        ctx = undefined;
-        await gradients.releaseAll();
-        throw unavailable(meta.id, e);
-      });
-      return ctx;
-    },
-    release: async () => {
-      await Promise.all([forward.releaseAll(), gradients.releaseAll()]);
-    },
-  };
+function open(env: Env, meta: ModelMeta, tokenizer: TextTokenizer): OpenModel {
+  const r = openModel(meta, assetReader(env, meta.id), sessionFactory(), {
+    precision: precision(env),
+    tokenizer,
+    memoryBudget: SALIENCY_BATCH_BYTES,
+    onError: (e) => unavailable(meta.id, e),
+  });
   r.model.catch(() => resident.delete(meta.id));
   return r;
 }
 
 async function evictBeyond(limit: number): Promise<void> {
   while (resident.size > limit) {
-    const [id, r] = resident.entries().next().value as [string, Resident];
+    const [id, r] = resident.entries().next().value as [string, OpenModel];
     resident.delete(id);
     await r.release(); // the heap it frees is reused by the next model (a wasm heap never shrinks)
   }
@@ -239,7 +212,7 @@ export const BUSY_RETRY_AFTER_S = 5;
 export function withModel<T>(
   env: Env,
   id: string,
-  work: (m: LoadedModel, saliency: () => Promise<SaliencyContext>) => Promise<T>,
+  work: (m: LoadedModel, open: OpenModel) => Promise<T>,
   scope?: RequestScope,
 ): Promise<T> {
   if (pending > LIMITS.max_queued_requests) {
@@ -268,7 +241,7 @@ export function withModel<T>(
         r = open(env, meta, tokenizer);
       }
       resident.set(id, r);
-      return await work(await r.model, r.saliency);
+      return await work(await r.model, r);
     } finally {
       stats.running--;
     }

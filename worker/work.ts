@@ -3,9 +3,9 @@
  * token counts, the method's parameters, the probe's sample and labels.
  */
 
+import { builtInTask } from '../shared/explain/probe/document.js';
 import type { BrownPosData } from '../shared/explain/probe/index.js';
 import { TRAIN_DEFAULTS } from '../shared/explain/probe/run.js';
-import { builtInTask } from '../shared/explain/probe-document.js';
 import type { ModelMeta } from '../shared/runtime/model.js';
 import { LIMITS } from '../shared/schema/limits.js';
 import type { ProbeRequest } from '../shared/schema/requests.js';

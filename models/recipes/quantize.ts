@@ -12,7 +12,7 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diskReader, loadLocal } from '../../cli/node-host.js';
+import { diskReader, loadLocal } from '../../node/host.js';
 import { decodeModel, encodeModel } from '../../shared/onnx/proto.js';
 import { quantizeDynamic } from '../../shared/onnx/quantize.js';
 import { maskTensor, sequenceFeeds } from '../../shared/runtime/feeds.js';

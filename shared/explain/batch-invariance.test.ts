@@ -15,15 +15,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../models/tiny/bert.js';
 import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../models/tiny/marian.js';
-import { diskReader, loadLocal, memoryReader, nodeSessionFactory } from '../../test/helpers/local-model.js';
+import { diskReader, loadLocal, memoryReader, nodeSessionFactory } from '../../node/host.js';
 import { forward } from '../runtime/forward.js';
 import type { LoadedModel, Precision, ReadFile } from '../runtime/model.js';
 import type { ExplanationDocument } from '../schema/document.js';
+import type { SaliencyParams } from '../schema/requests.js';
 import { extractWordFeatures } from './probe/dataset.js';
 import { hiddenStateModel } from './probe/hidden.js';
 import type { Faithfulness } from './reliability/faithfulness.js';
+import { explainSaliency } from './saliency/document.js';
 import { createSaliencyContext } from './saliency/index.js';
-import { explainSaliency, type SaliencyOptions } from './saliency-document.js';
 import { type TargetScore, targetFromLogits } from './targets.js';
 
 /** the fields of a saliency entry's target and metrics this test reads (the schema types them loosely) */
@@ -89,7 +90,7 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, what: string, f
     expect(Math.abs(a[i] - b[i]), `${what}[${i}]: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(REL * scale);
 }
 
-const METHODS: SaliencyOptions[] = [
+const METHODS: SaliencyParams[] = [
   { method: 'integrated_gradients', steps: 8, baseline: 'zero' },
   { method: 'smoothgrad', samples: 4, noise: 0.1, seed: 3 },
   { method: 'occlusion', baseline: 'zero' },

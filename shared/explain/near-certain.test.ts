@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { diskReader, loadLocal, nodeSessionFactory } from '../../test/helpers/local-model.js';
+import { diskReader, loadLocal, nodeSessionFactory } from '../../node/host.js';
 import { forward } from '../runtime/forward.js';
 import type { LoadedModel } from '../runtime/model.js';
+import { explainSaliency } from './saliency/document.js';
 import { createSaliencyContext, type SaliencyContext } from './saliency/index.js';
-import { explainSaliency } from './saliency-document.js';
 import { SATURATION_THRESHOLD } from './saturation.js';
 import { type TargetSpec, targetFromLogits } from './targets.js';
 

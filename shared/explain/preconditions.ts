@@ -8,7 +8,7 @@ import type { ModelMeta } from '../runtime/model.js';
 import type { TextTokenizer } from '../runtime/tokenizer.js';
 import { FLOW_MAX_TOKENS, LIMITS } from '../schema/limits.js';
 import type { AttentionRequest, ProbeRequest, SaliencyRequest } from '../schema/requests.js';
-import { flowLimitMessage } from './attention-flow.js';
+import { flowLimitMessage } from './attention/flow.js';
 import { RequestError } from './request-error.js';
 
 /** The token limit a request to this model is held to. */

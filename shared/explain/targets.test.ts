@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../models/tiny/bert.js';
 import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../models/tiny/marian.js';
-import { nodeOrt, nodeSessionFactory } from '../../test/helpers/local-model.js';
+import { nodeOrt, nodeSessionFactory } from '../../node/host.js';
 import { logSoftmax64, nearCertainLogits } from '../../test/helpers/near-certain.js';
 import { gradientModel } from '../onnx/autodiff/index.js';
 import { isBatchSeparable } from '../onnx/batch-coupling.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../models/tiny/bert.js';
 import { buildTinyGpt2 } from '../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../models/tiny/marian.js';
-import { nodeOrt, nodeSessionFactory } from '../../test/helpers/local-model.js';
+import { nodeOrt, nodeSessionFactory } from '../../node/host.js';
 import { batchFeeds } from '../explain/saliency/batch-feeds.js';
 import type { Feeds } from '../runtime/session.js';
 import { makeModel, node, tensorF32, tensorI64, valueInfo } from './builder.js';

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { type ErrorCode, isErrorCode } from './error-codes.js';
+import { isMisplacedParam } from './saliency-params.js';
 
 /** Codes for the validation failures a caller most often needs to tell apart. */
 export function issueCode(issue: z.core.$ZodIssue): ErrorCode {
@@ -11,7 +12,8 @@ export function issueCode(issue: z.core.$ZodIssue): ErrorCode {
   if (issue.code === 'custom' && isErrorCode(issue.params?.code)) return issue.params.code;
   const field = issue.path[0];
   if ((field === 'text' || field === 'target_text') && issue.code === 'too_small') return 'empty_text';
-  if (issue.code === 'unrecognized_keys') return 'unknown_field';
+  if (issue.code === 'unrecognized_keys')
+    return isMisplacedParam(issue.message) ? 'invalid_request' : 'unknown_field';
   return 'invalid_request';
 }
 

@@ -1,6 +1,7 @@
 /** API request bodies (zod), shared by the worker, the widget and the CLI. */
 import { z } from 'zod';
 import { FLOW_MAX_TOKENS, LIMITS } from './limits.js';
+import { misplacedParam, SALIENCY_PARAMS, type SaliencyMethodName } from './saliency-params.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -73,15 +74,6 @@ export const AttentionRequest = z
   .strict();
 export type AttentionRequest = z.infer<typeof AttentionRequest>;
 
-export const SALIENCY_METHODS = [
-  'gradient',
-  'gradient_x_input',
-  'integrated_gradients',
-  'smoothgrad',
-  'occlusion',
-  'attention_x_gradient',
-] as const;
-
 const LabelOrToken = z.union([z.string().min(1).max(200), z.number().int().nonnegative()]);
 
 export const SaliencyTarget = z
@@ -103,50 +95,36 @@ export const SaliencyTarget = z
   .strict();
 export type SaliencyTarget = z.infer<typeof SaliencyTarget>;
 
-export const SaliencyRequest = z
-  .object({
-    model: z.string().min(1).max(200).describe('a model id from GET /v1/models'),
-    text: Text.describe(
-      'the input text whose tokens are scored (the source text for encoder-decoder models)',
-    ),
-    method: z.enum(SALIENCY_METHODS),
-    target: SaliencyTarget.optional(),
-    target_text: Text.optional().describe(
-      'encoder-decoder: the output whose log-probability (summed over its tokens) is explained',
-    ),
-    steps: z
-      .number()
-      .int()
-      .min(2)
-      .max(LIMITS.max_steps)
-      .optional()
-      .describe('integrated_gradients: quadrature steps (default 32)'),
-    baseline: z
-      .enum(['zero', 'pad'])
-      .optional()
-      .describe('integrated_gradients and occlusion: the reference input (default zero)'),
-    samples: z
-      .number()
-      .int()
-      .min(1)
-      .max(LIMITS.max_samples)
-      .optional()
-      .describe('smoothgrad: noisy samples (default 16)'),
-    noise: z
-      .number()
-      .min(0)
-      .max(1)
-      .optional()
-      .describe('smoothgrad: noise σ as a fraction of the embedding range (default 0.1)'),
-    seed: z
-      .number()
-      .int()
-      .nonnegative()
-      .max(2 ** 31)
-      .optional()
-      .describe('smoothgrad: the noise seed (default 0)'),
-  })
-  .strict();
+const SaliencyCommon = {
+  model: z.string().min(1).max(200).describe('a model id from GET /v1/models'),
+  text: Text.describe('the input text whose tokens are scored (the source text for encoder-decoder models)'),
+  target: SaliencyTarget.optional(),
+  target_text: Text.optional().describe(
+    'encoder-decoder: the output whose log-probability (summed over its tokens) is explained',
+  ),
+};
+
+/** One method's request: the common fields and that method's own parameters, nothing else. */
+const saliencyVariant = <M extends SaliencyMethodName>(method: M) =>
+  z.strictObject(
+    { ...SaliencyCommon, method: z.literal(method), ...SALIENCY_PARAMS[method] },
+    {
+      error: (iss) =>
+        iss.code === 'unrecognized_keys'
+          ? iss.keys.map((k) => misplacedParam(method, k)).find(Boolean)
+          : undefined,
+    },
+  );
+
+/** A saliency request, one variant per method (`method` tells them apart). */
+export const SaliencyRequest = z.discriminatedUnion('method', [
+  saliencyVariant('gradient'),
+  saliencyVariant('gradient_x_input'),
+  saliencyVariant('integrated_gradients'),
+  saliencyVariant('smoothgrad'),
+  saliencyVariant('occlusion'),
+  saliencyVariant('attention_x_gradient'),
+]);
 export type SaliencyRequest = z.infer<typeof SaliencyRequest>;
 
 export const ProbeRequest = z
@@ -183,3 +161,10 @@ export const ProbeRequest = z
   })
   .strict();
 export type ProbeRequest = z.infer<typeof ProbeRequest>;
+
+/** A request without the fields every host reads itself (the model, and the text it encodes). */
+export type SaliencyParams = SaliencyRequest extends infer R
+  ? R extends unknown
+    ? Omit<R, 'model' | 'text'>
+    : never
+  : never;

@@ -38,7 +38,7 @@ export function formatScore(v: number): string {
 export function targetText(t: Record<string, unknown>): string {
   const parts = Object.entries(t)
     .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
-    .map(([k, v]) => `${k.replace(/_/g, ' ')} ${String(v)}`);
+    .map(([k, v]) => `${k.replace(/_/g, ' ')} ${typeof v === 'number' ? formatScore(v) : String(v)}`);
   return parts.join(', ');
 }
 

@@ -117,6 +117,7 @@ describe('saliency', () => {
     expect(targetText({ kind: 'class', label: 'POSITIVE', extra: { a: 1 } })).toBe(
       'kind class, label POSITIVE',
     );
+    expect(targetText({ label: 'positive', value: 0.5298411846160889 })).toBe('label positive, value 0.53');
     expect(completenessText(e('integrated_gradients', [], { completeness_error: 0.0042 }))).toBe(
       'completeness error 0.42% of f(x) − f(baseline)',
     );

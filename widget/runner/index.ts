@@ -5,13 +5,11 @@
  *   const { explainInBrowser } = await import('https://example.org/widget/runner/attn-heatmap-runner.js');
  *   const doc = await explainInBrowser({ modelUrl: 'https://example.org/models/tiny-bert/', text: 'Hello' });
  */
-import { explainAttention } from '../../shared/explain/attention.js';
+import { type ExplainRequest, explain } from '../../shared/explain/index.js';
+import { type OpenModel, openModel } from '../../shared/explain/open-model.js';
 import { checkFlow } from '../../shared/explain/preconditions.js';
 import type { BrownPosData } from '../../shared/explain/probe/index.js';
-import { explainProbe } from '../../shared/explain/probe-document.js';
-import { createSaliencyContext, type SaliencyContext } from '../../shared/explain/saliency/index.js';
-import { explainSaliency } from '../../shared/explain/saliency-document.js';
-import { type LoadedModel, loadModel, type Precision, readModelMeta } from '../../shared/runtime/model.js';
+import { type LoadedModel, type Precision, readModelMeta } from '../../shared/runtime/model.js';
 import { createSessionFactory } from '../../shared/runtime/session.js';
 import type { ExplanationDocument } from '../../shared/schema/document.js';
 import type { AttentionRequest, SaliencyRequest } from '../../shared/schema/requests.js';
@@ -41,11 +39,8 @@ export interface BrowserRequest {
   method?: SaliencyRequest['method'];
 }
 
-interface Opened {
-  model: LoadedModel;
+interface Opened extends OpenModel {
   backend: Backend;
-  /** gradient graphs, built on the first saliency request */
-  saliency(): Promise<SaliencyContext>;
 }
 
 const models = new Map<string, Promise<Opened>>();
@@ -68,14 +63,9 @@ function open(req: BrowserRequest): Promise<Opened> {
       const id = new URL(base).pathname.split('/').filter(Boolean).pop() ?? base;
       const meta = await readModelMeta(id, read);
       const precision = req.precision ?? (backend === 'webgpu' ? 'fp32' : 'int8');
-      const factory = createSessionFactory(ort, options);
-      const model = await loadModel(meta, read, factory, { precision });
-      let ctx: Promise<SaliencyContext> | undefined;
-      const saliency = () => {
-        ctx ??= createSaliencyContext({ ...meta, precision }, read, factory);
-        return ctx;
-      };
-      return { model, backend, saliency };
+      const opened = openModel(meta, read, createSessionFactory(ort, options), { precision });
+      await opened.model;
+      return { ...opened, backend };
     })();
     models.set(key, p);
     p.catch(() => models.delete(key));
@@ -86,29 +76,28 @@ function open(req: BrowserRequest): Promise<Opened> {
 export async function explainInBrowser(
   req: BrowserRequest,
 ): Promise<ExplanationDocument & { metrics: { backend: Backend } }> {
-  const { model, backend, saliency } = await open(req);
-  if (req.explain === 'probe') {
+  const opened = await open(req);
+  const model = await opened.model;
+  const probeData = async () => {
     const url = req.probeDataUrl ?? new URL('../../probe-data/brown-pos.json', import.meta.url).href;
-    const data = async () => JSON.parse(new TextDecoder().decode(await fetchBytes(url))) as BrownPosData;
-    const doc = await explainProbe(model, { layers: req.layers, task: req.task }, data);
-    return { ...doc, metrics: { backend } };
-  }
-  const doc =
-    req.explain === 'saliency'
-      ? await explainSaliency(model, await saliency(), req.text, {
-          method: req.method ?? 'integrated_gradients',
-          target_text: req.target_text,
-        })
-      : await attentionOf(model, req);
-  return { ...doc, metrics: { ...doc.metrics, backend } };
+    return JSON.parse(new TextDecoder().decode(await fetchBytes(url))) as BrownPosData;
+  };
+  const doc = await explain(model, requestOf(req, model), { saliency: opened.saliency, probeData });
+  return { ...doc, metrics: { ...doc.metrics, backend: opened.backend } };
 }
 
-/** Attention as the API computes it; flow's limit is checked before the model runs, as there. */
-function attentionOf(model: LoadedModel, req: BrowserRequest) {
+/** The API request this page request stands for; flow's limit is checked before the model runs, as there. */
+function requestOf(req: BrowserRequest, model: LoadedModel): ExplainRequest {
+  const common = { model: model.id, text: req.text, target_text: req.target_text };
+  if (req.explain === 'probe') return { kind: 'probe', model: model.id, layers: req.layers, task: req.task };
+  if (req.explain === 'saliency')
+    return { kind: 'saliency', ...common, method: req.method ?? 'integrated_gradients' };
   checkFlow(req.analyses, model.tokenizer.encode(req.text).ids.length);
-  return explainAttention(model, req.text, {
-    target_text: req.target_text,
+  return {
+    kind: 'attention',
+    ...common,
     encoding: req.encoding ?? 'u8',
+    aggregate: 'none',
     analyses: req.analyses,
-  });
+  };
 }

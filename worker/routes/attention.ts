@@ -1,6 +1,6 @@
 /** POST /v1/attention: every layer and head of a model's attention on a text. */
 import { Hono } from 'hono';
-import { explainAttention } from '../../shared/explain/attention.js';
+import { explain } from '../../shared/explain/index.js';
 import { attentionPreconditions } from '../../shared/explain/preconditions.js';
 import { AttentionRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
@@ -17,6 +17,6 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const { tokens, rows } = attentionPreconditions(meta, tokenizer, req);
   checkResponseSize(meta, req, tokens, rows);
   return cachedJson(c, 'attention', req, () =>
-    withModel(c.env, req.model, (m) => explainAttention(m, req.text, req), scope),
+    withModel(c.env, req.model, (m) => explain(m, { kind: 'attention', ...req }), scope),
   );
 });

@@ -4,8 +4,8 @@
  * request, so they are cached (worker/cache.ts).
  */
 import { Hono } from 'hono';
+import { explain } from '../../shared/explain/index.js';
 import { probePreconditions } from '../../shared/explain/preconditions.js';
-import { explainProbe } from '../../shared/explain/probe-document.js';
 import { ProbeRequest } from '../../shared/schema/requests.js';
 import { jsonBody } from '../body.js';
 import { cachedJson } from '../cache.js';
@@ -20,6 +20,11 @@ export const probe = new Hono<AppEnv>().post('/', async (c) => {
   const meta = await modelMeta(c.env, req.model, scope); // 404 for an unknown model before anything else
   checkProbeWork(meta, req, req.examples ? undefined : await brownPosData(c.env, scope));
   return cachedJson(c, 'probe', req, () =>
-    withModel(c.env, req.model, (model) => explainProbe(model, req, () => brownPosData(c.env, scope)), scope),
+    withModel(
+      c.env,
+      req.model,
+      (m) => explain(m, { kind: 'probe', ...req }, { probeData: () => brownPosData(c.env, scope) }),
+      scope,
+    ),
   );
 });

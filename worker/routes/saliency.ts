@@ -1,21 +1,17 @@
 /** POST /v1/saliency: which input tokens move a prediction most, by one attribution method. */
 import { Hono } from 'hono';
+import { explain } from '../../shared/explain/index.js';
 import { saliencyPreconditions } from '../../shared/explain/preconditions.js';
-import { explainSaliency } from '../../shared/explain/saliency-document.js';
 import { SaliencyRequest } from '../../shared/schema/requests.js';
-import { misplacedSaliencyParam } from '../../shared/schema/saliency-params.js';
 import { jsonBody } from '../body.js';
 import { cachedJson } from '../cache.js';
 import type { AppEnv } from '../env.js';
-import { ApiError } from '../errors.js';
 import { lexiconFor, modelMeta, requestScope, tokenizerFor, withModel } from '../registry.js';
 import { checkSaliencyWork } from '../work.js';
 
 export const saliency = new Hono<AppEnv>().post('/', async (c) => {
   const scope = requestScope(c);
   const req = await jsonBody(c, SaliencyRequest);
-  const misplaced = misplacedSaliencyParam(req);
-  if (misplaced) throw new ApiError('invalid_request', misplaced);
   const meta = await modelMeta(c.env, req.model, scope);
   const tokenizer = await tokenizerFor(c.env, meta, scope);
   checkSaliencyWork(meta, req, saliencyPreconditions(meta, tokenizer, req));
@@ -24,7 +20,8 @@ export const saliency = new Hono<AppEnv>().post('/', async (c) => {
     withModel(
       c.env,
       req.model,
-      async (m, ctx) => explainSaliency(m, await ctx(), req.text, req, { lexicon }),
+      (m, open) =>
+        explain(m, { kind: 'saliency', ...req }, { saliency: open.saliency, lexicon: async () => lexicon }),
       scope,
     ),
   );

@@ -9,7 +9,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadLocal, memoryReader } from '../../../cli/node-host.js';
 import { json } from '../../../models/tiny/files.js';
 import { GraphBuilder } from '../../../models/tiny/graph.js';
 import {
@@ -21,6 +20,7 @@ import {
   splitHeads,
 } from '../../../models/tiny/layers.js';
 import { tinyBertTokenizer } from '../../../models/tiny/tokenizers.js';
+import { loadLocal, memoryReader } from '../../../node/host.js';
 import { exposeAttentionAndHidden } from '../../onnx/expose-hidden.js';
 import { DataType, encodeModel } from '../../onnx/proto.js';
 import type { LoadedModel } from '../../runtime/model.js';

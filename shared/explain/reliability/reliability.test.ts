@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memoryReader, nodeOrt } from '../../../cli/node-host.js';
 import { buildTinyBert } from '../../../models/tiny/bert.js';
+import { memoryReader, nodeOrt } from '../../../node/host.js';
 import { readModelMeta } from '../../runtime/model.js';
 import { createSessionFactory } from '../../runtime/session.js';
 import { createSaliencyContext } from '../saliency/index.js';

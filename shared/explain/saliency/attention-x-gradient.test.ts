@@ -6,18 +6,18 @@
 import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { diskReader, loadLocal, nodeOrt } from '../../../cli/node-host.js';
 import { buildTinyBert } from '../../../models/tiny/bert.js';
+import { diskReader, loadLocal, nodeOrt } from '../../../node/host.js';
 import { valueInfo } from '../../onnx/builder.js';
 import { exposeAttentionInPlace } from '../../onnx/expose-attention.js';
 import { embed, embeddingMatrix, INPUTS_EMBEDS, withInputsEmbeds } from '../../onnx/inputs-embeds.js';
 import { DataType, decodeModel, encodeModel } from '../../onnx/proto.js';
 import { readModelMeta } from '../../runtime/model.js';
 import { createSessionFactory } from '../../runtime/session.js';
-import { explainSaliency } from '../saliency-document.js';
 import { appendTarget, TARGET, targetFeeds } from '../targets.js';
 import { attentionGradients } from './attention-program.js';
 import { batchFeeds } from './batch-feeds.js';
+import { explainSaliency } from './document.js';
 
 const IDS = [2, 40, 41, 42, 43, 3];
 const target = { score: 'probability' as const, tokens: [1] };

@@ -12,7 +12,7 @@ import { kindKey, type TargetKind } from '../targets.js';
 import { type AttentionGradients, attentionGradients } from './attention-program.js';
 import { type DifferentiableModel, differentiable, type Graphs } from './program.js';
 
-export interface SaliencyOptions {
+export interface SaliencyContextOptions {
   /** bytes the activations of one batched run may take (default 64 MiB; a Worker has 128 MB in all) */
   memoryBudget?: number;
   /** upper bound on the batch whatever the budget (default 64) */
@@ -30,7 +30,7 @@ export class SaliencyContext {
     readonly embedding: EmbeddingMatrix,
     /** the pad token's id, for pad-embedding baselines */
     readonly padTokenId: number | undefined,
-    readonly options: SaliencyOptions = {},
+    readonly options: SaliencyContextOptions = {},
   ) {}
 
   program(kind: TargetKind): DifferentiableModel {
@@ -99,7 +99,7 @@ export async function createSaliencyContext(
   model: ModelSource,
   read: ReadFile,
   factory: SessionFactory,
-  options: SaliencyOptions = {},
+  options: SaliencyContextOptions = {},
 ): Promise<SaliencyContext> {
   const q = (model.precision ?? 'int8') === 'int8' ? '_quantized' : '';
   const load = async (file: string) => decodeModel(await read(file));

@@ -13,6 +13,8 @@
  *
  * One context per model keeps its sessions (one set per kind of target) open for later requests.
  */
+
+import type { SaliencyMethodName } from '../../schema/saliency-params.js';
 import { attentionXGradient } from './attention-x-gradient.js';
 import { gradient } from './gradient.js';
 import { gradientXInput } from './gradient-x-input.js';
@@ -21,8 +23,9 @@ import { occlusion } from './occlusion.js';
 import { smoothgrad } from './smoothgrad.js';
 import type { SaliencyMethod } from './types.js';
 
+/** The registry: each method of the API's list (shared/schema/saliency-params.ts) and its implementation. */
 // biome-ignore lint/suspicious/noExplicitAny: each method has its own parameter type.
-export const SALIENCY_METHODS: Record<string, SaliencyMethod<any>> = {
+export const saliencyMethods: Record<SaliencyMethodName, SaliencyMethod<any>> = {
   gradient,
   gradient_x_input: gradientXInput,
   integrated_gradients: integratedGradients,
@@ -31,16 +34,14 @@ export const SALIENCY_METHODS: Record<string, SaliencyMethod<any>> = {
   attention_x_gradient: attentionXGradient,
 };
 
-export type SaliencyMethodName = keyof typeof SALIENCY_METHODS;
-
 export function saliencyMethod(name: string): SaliencyMethod {
-  const m = SALIENCY_METHODS[name];
+  const m = saliencyMethods[name as SaliencyMethodName];
   if (!m)
-    throw new Error(`unknown saliency method "${name}"; known: ${Object.keys(SALIENCY_METHODS).join(', ')}`);
+    throw new Error(`unknown saliency method "${name}"; known: ${Object.keys(saliencyMethods).join(', ')}`);
   return m;
 }
 
 export { type Baseline, BaselineError } from './baselines.js';
-export { createSaliencyContext, SaliencyContext, type SaliencyOptions } from './context.js';
+export { createSaliencyContext, SaliencyContext, type SaliencyContextOptions } from './context.js';
 export type { DifferentiableModel, GradientBatch } from './program.js';
 export type { Attribution, AttributionInput, SaliencyMethod } from './types.js';

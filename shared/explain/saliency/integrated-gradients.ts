@@ -11,6 +11,7 @@
  * against the int8 model (adding quantization noise), and `quantization_gap` is
  * |Δf_int8 − Δf_surrogate| / |Δf_int8|.
  */
+import { SALIENCY_DEFAULTS } from '../../schema/saliency-params.js';
 import { kindOf } from '../targets.js';
 import { type Baseline, baselineInput } from './baselines.js';
 import { batchedForward, batchedGradients, perToken, sum } from './batching.js';
@@ -20,21 +21,21 @@ import type { SaliencyMethod } from './types.js';
 export interface IntegratedGradientsParams {
   steps: number;
   baseline: Baseline;
-  method: Quadrature;
+  quadrature: Quadrature;
 }
 
 export const integratedGradients: SaliencyMethod<IntegratedGradientsParams> = {
   name: 'integrated_gradients',
   needsGradient: true,
   signed: true,
-  defaults: { steps: 32, baseline: 'zero', method: 'gauss_legendre' },
+  defaults: { ...SALIENCY_DEFAULTS.integrated_gradients },
   async attribute(ctx, input, target, p = {}) {
     const params = { ...this.defaults, ...p };
     const program = ctx.program(kindOf(target));
     const x = ctx.embed(input.ids);
     const base = baselineInput(ctx, input.ids.length, params.baseline);
     const diff = x.map((v, i) => v - base[i]);
-    const { alphas, weights } = quadrature(params.method, params.steps);
+    const { alphas, weights } = quadrature(params.quadrature, params.steps);
     const avg = new Float64Array(x.length);
     await batchedGradients(
       ctx,

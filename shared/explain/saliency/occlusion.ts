@@ -4,20 +4,21 @@
  * embedding with the baseline's (`zero` or `pad`), or by dropping it (`drop`: the sequence gets one
  * shorter; for decoder-only models, target positions after the dropped token move back by one).
  */
+import { SALIENCY_DEFAULTS } from '../../schema/saliency-params.js';
 import { kindOf, type TargetSpec } from '../targets.js';
 import { type Baseline, baselineRow } from './baselines.js';
 import { batchedForward } from './batching.js';
 import type { AttributionInput, SaliencyMethod } from './types.js';
 
 export interface OcclusionParams {
-  mode: Baseline | 'drop';
+  baseline: Baseline | 'drop';
 }
 
 export const occlusion: SaliencyMethod<OcclusionParams> = {
   name: 'occlusion',
   needsGradient: false,
   signed: true,
-  defaults: { mode: 'zero' },
+  defaults: { ...SALIENCY_DEFAULTS.occlusion },
   async attribute(ctx, input, target, p = {}) {
     const params = { ...this.defaults, ...p };
     const program = ctx.program(kindOf(target));
@@ -27,8 +28,8 @@ export const occlusion: SaliencyMethod<OcclusionParams> = {
     const [fx] = await program.forward(x, 1, input, target);
     const scores = new Array<number>(n).fill(0);
 
-    if (params.mode !== 'drop') {
-      const row = baselineRow(ctx, params.mode);
+    if (params.baseline !== 'drop') {
+      const row = baselineRow(ctx, params.baseline);
       const occluded = await batchedForward(ctx, program, input, target, {
         count: n,
         make: (k, out) => {

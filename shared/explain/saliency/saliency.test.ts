@@ -1,10 +1,10 @@
 /** The saliency methods on the tiny models: completeness, determinism, batching, the forward-only fallback. */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../../models/tiny/bert.js';
 import type { ModelFiles } from '../../../models/tiny/files.js';
 import { buildTinyGpt2 } from '../../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../../models/tiny/marian.js';
-import { nodeSessionFactory } from '../../../test/helpers/local-model.js';
+import { nodeSessionFactory } from '../../../node/host.js';
 import { NoGradientRuleError } from '../../onnx/autodiff/index.js';
 import { decodeModel, encodeModel } from '../../onnx/proto.js';
 import { readModelMeta } from '../../runtime/model.js';
@@ -13,10 +13,10 @@ import { kindOf, type TargetSpec } from '../targets.js';
 import {
   type AttributionInput,
   createSaliencyContext,
-  SALIENCY_METHODS,
   type SaliencyContext,
-  type SaliencyOptions,
+  type SaliencyContextOptions,
   saliencyMethod,
+  saliencyMethods,
 } from './index.js';
 
 const factory = nodeSessionFactory();
@@ -24,7 +24,7 @@ const factory = nodeSessionFactory();
 async function context(
   m: ModelFiles,
   precision: 'fp32' | 'int8' = 'fp32',
-  opts: SaliencyOptions = {},
+  opts: SaliencyContextOptions = {},
 ): Promise<SaliencyContext> {
   const read = async (path: string) => {
     const f = m.files[path];
@@ -72,20 +72,20 @@ const report: string[] = [];
 describe('integrated gradients: completeness at 64 steps', () => {
   for (const c of CASES) {
     for (const precision of ['fp32', 'int8'] as const) {
-      for (const method of ['gauss_legendre', 'riemann_trapezoid'] as const) {
+      for (const quadrature of ['gauss_legendre', 'riemann_trapezoid'] as const) {
         for (const baseline of c.hasPad ? (['zero', 'pad'] as const) : (['zero'] as const)) {
-          it(`${c.name} ${precision}, ${method}, ${baseline} baseline`, async () => {
+          it(`${c.name} ${precision}, ${quadrature}, ${baseline} baseline`, async () => {
             const ctx = await context(c.files, precision);
-            const r = await SALIENCY_METHODS.integrated_gradients.attribute(ctx, c.input, c.target, {
+            const r = await saliencyMethods.integrated_gradients.attribute(ctx, c.input, c.target, {
               steps: 64,
-              method,
+              quadrature,
               baseline,
             });
             expect(r.scores).toHaveLength(c.input.ids.length);
             const err = r.checks!.completeness_error;
             const int8 = r.checks!.completeness_error_int8;
             report.push(
-              `${c.name} ${precision} ${method} ${baseline}: completeness_error ${err.toExponential(2)}` +
+              `${c.name} ${precision} ${quadrature} ${baseline}: completeness_error ${err.toExponential(2)}` +
                 (int8 === undefined
                   ? ''
                   : ` (vs the dequantized surrogate); vs the int8 model ${int8.toExponential(2)}, quantization_gap ${r.checks!.quantization_gap.toExponential(2)}`),
@@ -151,15 +151,15 @@ describe('saliency methods', () => {
 
   it('SmoothGrad is deterministic for a seed and changes with it', async () => {
     const ctx = await context(bert.files);
-    const a = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, {
+    const a = await saliencyMethods.smoothgrad.attribute(ctx, bert.input, bert.target, {
       samples: 8,
       seed: 42,
     });
-    const b = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, {
+    const b = await saliencyMethods.smoothgrad.attribute(ctx, bert.input, bert.target, {
       samples: 8,
       seed: 42,
     });
-    const c = await SALIENCY_METHODS.smoothgrad.attribute(ctx, bert.input, bert.target, {
+    const c = await saliencyMethods.smoothgrad.attribute(ctx, bert.input, bert.target, {
       samples: 8,
       seed: 43,
     });
@@ -167,7 +167,7 @@ describe('saliency methods', () => {
     expect(c.scores).not.toEqual(a.scores);
     // The same with batches of 3 (a small memory budget): batching does not change the result.
     const small = await context(bert.files, 'fp32', { maxBatch: 3 });
-    const d = await SALIENCY_METHODS.smoothgrad.attribute(small, bert.input, bert.target, {
+    const d = await saliencyMethods.smoothgrad.attribute(small, bert.input, bert.target, {
       samples: 8,
       seed: 42,
     });
@@ -178,10 +178,10 @@ describe('saliency methods', () => {
     const big = await context(bert.files);
     const small = await context(bert.files, 'fp32', { maxBatch: 5 });
     expect(small.batchSize(6)).toBe(5);
-    const a = await SALIENCY_METHODS.integrated_gradients.attribute(big, bert.input, bert.target, {
+    const a = await saliencyMethods.integrated_gradients.attribute(big, bert.input, bert.target, {
       steps: 16,
     });
-    const b = await SALIENCY_METHODS.integrated_gradients.attribute(small, bert.input, bert.target, {
+    const b = await saliencyMethods.integrated_gradients.attribute(small, bert.input, bert.target, {
       steps: 16,
     });
     for (const [i, s] of b.scores.entries()) expect(s).toBeCloseTo(a.scores[i], 5);
@@ -190,13 +190,13 @@ describe('saliency methods', () => {
   it('occlusion: f(x) − f(x with the token replaced), and by dropping tokens', async () => {
     for (const c of CASES) {
       const ctx = await context(c.files);
-      const r = await SALIENCY_METHODS.occlusion.attribute(ctx, c.input, c.target, { mode: 'zero' });
+      const r = await saliencyMethods.occlusion.attribute(ctx, c.input, c.target, { baseline: 'zero' });
       // Check one token by hand.
       const x = ctx.embed(c.input.ids);
       x.fill(0, 1 * ctx.embedding.hidden, 2 * ctx.embedding.hidden);
       const [v] = await ctx.program({ score: c.target.score }).forward(x, 1, c.input, c.target);
       expect(r.scores[1]).toBeCloseTo(r.target - v, 5);
-      const d = await SALIENCY_METHODS.occlusion.attribute(ctx, c.input, c.target, { mode: 'drop' });
+      const d = await saliencyMethods.occlusion.attribute(ctx, c.input, c.target, { baseline: 'drop' });
       expect(d.scores).toHaveLength(c.input.ids.length);
       expect(d.scores.every(Number.isFinite)).toBe(true);
     }
@@ -205,7 +205,7 @@ describe('saliency methods', () => {
   it('pad baselines need a pad token', async () => {
     const ctx = await context(CASES[1].files);
     await expect(
-      SALIENCY_METHODS.integrated_gradients.attribute(ctx, CASES[1].input, CASES[1].target, {
+      saliencyMethods.integrated_gradients.attribute(ctx, CASES[1].input, CASES[1].target, {
         baseline: 'pad',
       }),
     ).rejects.toThrow(/no pad token/);
@@ -219,12 +219,12 @@ describe('saliency methods', () => {
     tanh.opType = 'Softsign';
     files['onnx/model.onnx'] = encodeModel(m);
     const ctx = await context({ files });
-    const err = await SALIENCY_METHODS.gradient.attribute(ctx, bert.input, bert.target).catch((e) => e);
+    const err = await saliencyMethods.gradient.attribute(ctx, bert.input, bert.target).catch((e) => e);
     expect(err).toBeInstanceOf(NoGradientRuleError);
     expect(String(err.message)).toMatch(/Softsign \(node "\/bert\/pooler\/activation\/Tanh"\)/);
-    const r = await SALIENCY_METHODS.occlusion.attribute(ctx, bert.input, bert.target);
+    const r = await saliencyMethods.occlusion.attribute(ctx, bert.input, bert.target);
     expect(r.scores.every(Number.isFinite)).toBe(true);
   });
 
-  it('reports', () => console.log(report.join('\n')));
+  afterAll(() => console.log(report.join('\n')));
 });

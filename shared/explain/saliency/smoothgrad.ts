@@ -4,6 +4,8 @@
  * the same scores. Scores: L2 norm per token of the mean gradient, or with `multiply_by_inputs`
  * Σ mean gradient ⊙ embedding.
  */
+
+import { SALIENCY_DEFAULTS } from '../../schema/saliency-params.js';
 import { Rng } from '../../util/random.js';
 import { kindOf } from '../targets.js';
 import { batchedGradients, l2, perToken, sum } from './batching.js';
@@ -20,7 +22,7 @@ export const smoothgrad: SaliencyMethod<SmoothGradParams> = {
   name: 'smoothgrad',
   needsGradient: true,
   signed: false,
-  defaults: { samples: 16, noise: 0.1, seed: 0, multiply_by_inputs: false },
+  defaults: { ...SALIENCY_DEFAULTS.smoothgrad, multiply_by_inputs: false },
   async attribute(ctx, input, target, p = {}) {
     const params = { ...this.defaults, ...p };
     const x = ctx.embed(input.ids);

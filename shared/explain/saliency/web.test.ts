@@ -9,11 +9,11 @@ import { buildTinyBert } from '../../../models/tiny/bert.js';
 import type { ModelFiles } from '../../../models/tiny/files.js';
 import { buildTinyGpt2 } from '../../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../../models/tiny/marian.js';
-import { nodeOrt } from '../../../test/helpers/local-model.js';
+import { nodeOrt } from '../../../node/host.js';
 import { readModelMeta } from '../../runtime/model.js';
 import { createSessionFactory, type OrtModule } from '../../runtime/session.js';
 import type { TargetSpec } from '../targets.js';
-import { type AttributionInput, createSaliencyContext, SALIENCY_METHODS } from './index.js';
+import { type AttributionInput, createSaliencyContext, saliencyMethods } from './index.js';
 
 ortWeb.env.wasm.numThreads = 1;
 const web = createSessionFactory(ortWeb as unknown as OrtModule);
@@ -35,7 +35,7 @@ async function scores(
     read,
     factory,
   );
-  return SALIENCY_METHODS.integrated_gradients.attribute(ctx, input, target, { steps: 16 });
+  return saliencyMethods.integrated_gradients.attribute(ctx, input, target, { steps: 16 });
 }
 
 const CASES: [string, ModelFiles, AttributionInput, TargetSpec][] = [

@@ -9,12 +9,12 @@
  *   weights), checked against its finite differences (the int8 function itself is piecewise constant
  *   in the activations' rounding), and compared with the fp32 model's (cosine similarity).
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildTinyBert } from '../../../models/tiny/bert.js';
 import type { ModelFiles } from '../../../models/tiny/files.js';
 import { buildTinyGpt2 } from '../../../models/tiny/gpt2.js';
 import { buildTinyMarian } from '../../../models/tiny/marian.js';
-import { nodeOrt, nodeSessionFactory } from '../../../test/helpers/local-model.js';
+import { nodeOrt, nodeSessionFactory } from '../../../node/host.js';
 import { batchFeeds } from '../../explain/saliency/batch-feeds.js';
 import { createSaliencyContext, type SaliencyContext } from '../../explain/saliency/index.js';
 import type { AttributionInput } from '../../explain/saliency/types.js';
@@ -229,5 +229,5 @@ describe('whole-model gradients', () => {
       expect(batched.grads[x1.length + i]).toBeCloseTo(single.grads[i], 5);
   });
 
-  it('reports', () => console.log(measured.join('\n')));
+  afterAll(() => console.log(measured.join('\n')));
 });

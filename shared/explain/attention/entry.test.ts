@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { AttentionTensor } from '../runtime/forward.js';
-import { attentionEntry, toBase64 } from './attention-entry.js';
+import type { AttentionTensor } from '../../runtime/forward.js';
+import { attentionEntry, toBase64 } from './entry.js';
 
 // Two heads over a 2×3 matrix with known rows.
 const data = Float32Array.from([0.2, 0.3, 0.5, 1, 0, 0, 0.6, 0.2, 0.2, 0, 0.5, 0.5]);

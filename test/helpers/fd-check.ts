@@ -3,8 +3,9 @@
  * (f(x + ε·eᵢ) − f(x − ε·eᵢ)) / 2ε for every element i of every differentiated input, the function
  * being the sum of the target's elements. Used by the tests; a host can run it as a self-check too.
  */
-import type { Feeds, OrtTensor, Session } from '../../runtime/session.js';
-import { gradName } from './gradient-model.js';
+
+import { gradName } from '../../shared/onnx/autodiff/gradient-model.js';
+import type { Feeds, OrtTensor, Session } from '../../shared/runtime/session.js';
 
 export interface FdReport {
   /** max |analytic − numeric| over all checked elements */

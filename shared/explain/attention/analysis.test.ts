@@ -1,10 +1,10 @@
 /** Rollout, flow, head aggregates and alignments on small examples computed by hand. */
 import { describe, expect, it } from 'vitest';
 import { alignmentErrorRate, argmaxAlignment } from './alignment.js';
-import { attentionFlow, FLOW_MAX_TOKENS, FlowTooLargeError } from './attention-flow.js';
-import { aggregateHeads, summarizeHead } from './attention-heads.js';
-import { attentionRollout, residualAdjusted } from './attention-rollout.js';
+import { attentionFlow, FLOW_MAX_TOKENS, FlowTooLargeError } from './flow.js';
+import { aggregateHeads, summarizeHead } from './heads.js';
 import { matrix } from './matrix.js';
+import { attentionRollout, residualAdjusted } from './rollout.js';
 
 const close = (a: ArrayLike<number>, b: number[]) => {
   for (let i = 0; i < b.length; i++) expect(a[i]).toBeCloseTo(b[i], 12);

@@ -2,29 +2,27 @@
  * Saliency explanation: one method's score per input token for one target, with the method's own
  * checks (e.g. integrated gradients' completeness), as an explanation document.
  */
-import { DEFAULT_NEW_TOKENS, forward } from '../runtime/forward.js';
-import type { LoadedModel } from '../runtime/model.js';
-import type { ExplanationDocument } from '../schema/document.js';
-import { SCHEMA_ID } from '../schema/id.js';
-import type { SaliencyRequest } from '../schema/requests.js';
-import { describeModel, describeOutput } from './document.js';
-import { faithfulness } from './reliability/faithfulness.js';
-import { rationaleAgreement } from './reliability/rationale.js';
-import { type SaliencyContext, saliencyMethod } from './saliency/index.js';
-import { resolveTarget } from './saliency-target.js';
-import { targetSaturation } from './saturation.js';
+import { DEFAULT_NEW_TOKENS, forward } from '../../runtime/forward.js';
+import type { LoadedModel } from '../../runtime/model.js';
+import type { ExplanationDocument } from '../../schema/document.js';
+import { SCHEMA_ID } from '../../schema/id.js';
+import type { SaliencyParams } from '../../schema/requests.js';
+import { SALIENCY_PARAMS } from '../../schema/saliency-params.js';
+import { describeModel, describeOutput } from '../describe.js';
+import { faithfulness } from '../reliability/faithfulness.js';
+import { rationaleAgreement } from '../reliability/rationale.js';
+import { targetSaturation } from '../saturation.js';
+import { type SaliencyContext, saliencyMethod } from './index.js';
+import { resolveTarget } from './target.js';
 
-export type SaliencyOptions = Omit<SaliencyRequest, 'model' | 'text'>;
-
-/** The request's method parameters, under the core's names. */
-function methodParams(o: SaliencyOptions): Record<string, unknown> {
-  const p: Record<string, unknown> = {};
-  if (o.steps !== undefined) p.steps = o.steps;
-  if (o.baseline !== undefined) p[o.method === 'occlusion' ? 'mode' : 'baseline'] = o.baseline;
-  if (o.samples !== undefined) p.samples = o.samples;
-  if (o.noise !== undefined) p.noise = o.noise;
-  if (o.seed !== undefined) p.seed = o.seed;
-  return p;
+/** The request's parameters of its method (the rest are the common fields). */
+function methodParams(o: SaliencyParams): Record<string, unknown> {
+  const fields = o as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(SALIENCY_PARAMS[o.method])
+      .filter((k) => fields[k] !== undefined)
+      .map((k) => [k, fields[k]]),
+  );
 }
 
 export interface SaliencyExtras {
@@ -36,7 +34,7 @@ export async function explainSaliency(
   model: LoadedModel,
   ctx: SaliencyContext,
   text: string,
-  opts: SaliencyOptions,
+  opts: SaliencyParams,
   extras: SaliencyExtras = {},
 ): Promise<ExplanationDocument> {
   const input = model.tokenizer.encode(text);

@@ -3,11 +3,11 @@
  * the core's target spec, with the defaults users expect: the predicted class, the predicted next
  * token, or the whole output of an encoder-decoder model.
  */
-import type { ForwardResult } from '../runtime/forward.js';
-import { argmaxLast } from '../runtime/forward.js';
-import type { LoadedModel } from '../runtime/model.js';
-import type { SaliencyTarget } from '../schema/requests.js';
-import type { TargetSpec } from './targets.js';
+import type { ForwardResult } from '../../runtime/forward.js';
+import { argmaxLast } from '../../runtime/forward.js';
+import type { LoadedModel } from '../../runtime/model.js';
+import type { SaliencyTarget } from '../../schema/requests.js';
+import type { TargetSpec } from '../targets.js';
 
 export class TargetError extends Error {
   readonly code = 'invalid_target';

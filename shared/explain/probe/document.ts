@@ -2,19 +2,13 @@
  * Probing as an explanation document: the built-in part-of-speech task or caller examples, the same
  * for the worker and the in-browser runner.
  */
-import type { LoadedModel } from '../runtime/model.js';
-import type { ExplanationDocument } from '../schema/document.js';
-import { SCHEMA_ID } from '../schema/id.js';
-import { LIMITS } from '../schema/limits.js';
-import type { ProbeRequest } from '../schema/requests.js';
-import { describeModel } from './document.js';
-import {
-  type BrownPosData,
-  brownPosTask,
-  type ProbeTask,
-  runProbe,
-  runProbeOnExamples,
-} from './probe/index.js';
+import type { LoadedModel } from '../../runtime/model.js';
+import type { ExplanationDocument } from '../../schema/document.js';
+import { SCHEMA_ID } from '../../schema/id.js';
+import { LIMITS } from '../../schema/limits.js';
+import type { ProbeRequest } from '../../schema/requests.js';
+import { describeModel } from '../describe.js';
+import { type BrownPosData, brownPosTask, type ProbeTask, runProbe, runProbeOnExamples } from './index.js';
 
 /**
  * Sentences per split of the built-in task: the features of every layer must fit an isolate beside

@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { diskReader, loadLocal, memoryReader } from '../../cli/node-host.js';
-import { buildTinyBert } from '../../models/tiny/bert.js';
-import { buildTinyMarian } from '../../models/tiny/marian.js';
-import type { ReadFile } from '../runtime/model.js';
-import { explainAttention } from './attention.js';
+import { buildTinyBert } from '../../../models/tiny/bert.js';
+import { buildTinyMarian } from '../../../models/tiny/marian.js';
+import { diskReader, loadLocal, memoryReader } from '../../../node/host.js';
+import type { ReadFile } from '../../runtime/model.js';
+import { explainAttention } from './document.js';
 
 const MAX_ABS = 0.05;
 const MEAN_ABS = 0.005;

@@ -2,14 +2,14 @@
  * What the document derives from the raw attention tensors: per-head summaries, rollout and flow
  * per self-attention stack, and the alignment read from cross-attention.
  */
-import type { AttentionTensor } from '../runtime/forward.js';
-import type { AttentionEntry, ExplanationDocument, Token } from '../schema/document.js';
+import type { AttentionTensor } from '../../runtime/forward.js';
+import type { AttentionEntry, ExplanationDocument, Token } from '../../schema/document.js';
 import { alignmentErrorRate, argmaxAlignment, type Link } from './alignment.js';
-import { type Encoding, encodeMatrices } from './attention-entry.js';
-import { attentionFlow } from './attention-flow.js';
-import { aggregateHeads, summarizeHead } from './attention-heads.js';
-import { attentionRollout } from './attention-rollout.js';
+import { type Encoding, encodeMatrices } from './entry.js';
+import { attentionFlow } from './flow.js';
+import { aggregateHeads, summarizeHead } from './heads.js';
 import { headsOf, type Matrix } from './matrix.js';
+import { attentionRollout } from './rollout.js';
 
 const heads = (t: AttentionTensor) => {
   const [, h, rows, cols] = t.tensor.dims;

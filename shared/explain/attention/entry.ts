@@ -2,9 +2,9 @@
  * Turns attention matrices into a document entry in one of two encodings: `f32` nested arrays
  * [head][row][col], or `u8` one byte per weight (p = byte/255), base64.
  */
-import type { AttentionTensor } from '../runtime/forward.js';
-import type { AttentionEntry } from '../schema/document.js';
-import { aggregateHeads, type HeadAggregate } from './attention-heads.js';
+import type { AttentionTensor } from '../../runtime/forward.js';
+import type { AttentionEntry } from '../../schema/document.js';
+import { aggregateHeads, type HeadAggregate } from './heads.js';
 import { headsOf, type Matrix } from './matrix.js';
 
 export type Encoding = 'f32' | 'u8';

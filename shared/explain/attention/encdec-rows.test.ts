@@ -6,10 +6,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diskReader, loadLocal } from '../../cli/node-host.js';
-import { explainAttention } from './attention.js';
+import { diskReader, loadLocal } from '../../../node/host.js';
+import { explainAttention } from './document.js';
 
-const dir = join(import.meta.dirname, '../../models/brown-seq2seq');
+const dir = join(import.meta.dirname, '../../../models/brown-seq2seq');
 const card = existsSync(join(dir, 'metrics.json'))
   ? JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'))
   : {};

@@ -5,9 +5,9 @@
  * between them. Exact, and quadratic in max-flow runs, so it has a token limit.
  */
 
-import { FLOW_MAX_TOKENS } from '../schema/limits.js';
-import { residualAdjusted } from './attention-rollout.js';
+import { FLOW_MAX_TOKENS } from '../../schema/limits.js';
 import { type Matrix, matrix } from './matrix.js';
+import { residualAdjusted } from './rollout.js';
 
 export { FLOW_MAX_TOKENS };
 

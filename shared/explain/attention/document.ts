@@ -2,14 +2,14 @@
  * Attention explanation: every layer and head of every attention kind the model has (encoder self,
  * decoder self, cross), per-head summaries, and on request rollout, flow and alignment scores.
  */
-import { type ForwardResult, forward } from '../runtime/forward.js';
-import type { LoadedModel } from '../runtime/model.js';
-import type { ExplanationDocument } from '../schema/document.js';
-import { SCHEMA_ID } from '../schema/id.js';
-import type { AttentionRequest } from '../schema/requests.js';
-import { alignments, derivedEntries, headStats } from './attention-derived.js';
-import { attentionEntry } from './attention-entry.js';
-import { describeModel, describeOutput } from './document.js';
+import { type ForwardResult, forward } from '../../runtime/forward.js';
+import type { LoadedModel } from '../../runtime/model.js';
+import type { ExplanationDocument } from '../../schema/document.js';
+import { SCHEMA_ID } from '../../schema/id.js';
+import type { AttentionRequest } from '../../schema/requests.js';
+import { describeModel, describeOutput } from '../describe.js';
+import { alignments, derivedEntries, headStats } from './derived.js';
+import { attentionEntry } from './entry.js';
 
 export type AttentionOptions = Partial<Omit<AttentionRequest, 'model' | 'text'>>;
 
