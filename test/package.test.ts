@@ -21,7 +21,7 @@ const sh = (cmd: string, args: string[], cwd = dir) =>
   execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/cli/attn-heatmap.js'))) throw new Error('run npm run build first');
+  if (!existsSync(join(ROOT, 'dist/attn-heatmap.js'))) throw new Error('run npm run build first');
   dir = mkdtempSync(join(tmpdir(), 'attn-heatmap-package-'));
   sh('npm', ['pack', '--silent', '--pack-destination', dir], ROOT);
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
@@ -37,17 +37,18 @@ describe('the installed package', () => {
     const files = sh('tar', ['-tzf', readdirSync(dir).find((f) => f.endsWith('.tgz'))!]).split('\n');
     expect(files.filter((f) => /\.test\.|\.tsx?$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /\.(onnx|wasm)$/.test(f))).toEqual([]);
-    expect(files).toContain('package/dist/cli/attn-heatmap.js');
+    expect(files).toContain('package/dist/attn-heatmap.js');
+    expect(files).toContain('package/models/probe-data/brown-pos.json');
   });
 
   it('a Node script imports the client and the core and explains tiny-bert', () => {
     writeFileSync(
       join(dir, 'use.mjs'),
       `import { createClient } from 'attn-heatmap/client';
-import { AttentionRequest, ExplanationDocument, explainAttention, loadFolder } from 'attn-heatmap/node';
+import { AttentionRequest, ExplanationDocument, explain, loadFolder } from 'attn-heatmap/node';
 const model = await loadFolder(${JSON.stringify(TINY_BERT)});
 const req = AttentionRequest.parse({ model: model.id, text: 'The cat sat.' });
-const doc = ExplanationDocument.parse(await explainAttention(model, req.text, req));
+const doc = ExplanationDocument.parse(await explain(model, { kind: 'attention', ...req }));
 // nothing listens on port 9: the client answers with a typed value, not a throw
 const r = await createClient('http://127.0.0.1:9', { retries: 0 }).models();
 console.log(JSON.stringify({ family: doc.model.family, entries: doc.attention.length, client: r.ok ? 'ok' : r.error.code }));
