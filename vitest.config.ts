@@ -12,6 +12,7 @@ export default defineConfig({
             'widget/lib/**/*.test.ts',
             'scripts/**/*.test.ts',
             'cli/**/*.test.ts',
+            'test/package.test.ts',
           ],
           environment: 'node',
           testTimeout: 60_000,

@@ -1,16 +1,15 @@
 /** POST /v1/probe inside workerd: the built-in POS task on a trained model, caller examples, bad input. */
 import { describe, expect, inject, it } from 'vitest';
+import { createClient, type ProbeParams, type Result } from '../client/index.js';
 import { ExplanationDocument } from '../shared/schema/document.js';
 
-const api = inject('apiUrl');
+// the typed client, without retries: a 503 here is a failure to see
+const api = createClient(inject('apiUrl'), { retries: 0 });
 
-async function post(body: unknown) {
-  const res = await fetch(`${api}/v1/probe`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json(), cache: res.headers.get('x-cache') };
+/** The document of a successful call; a failed one fails the test with the API's error. */
+function doc(r: Result<ExplanationDocument>): ExplanationDocument {
+  expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(true);
+  return ExplanationDocument.parse((r as { value: unknown }).value);
 }
 
 interface Layer {
@@ -24,10 +23,8 @@ interface Layer {
 describe('POST /v1/probe', () => {
   it('runs the built-in POS task per layer with control task and baseline, deterministically', async () => {
     const req = { model: 'brown-gpt', layers: [0, 3], seed: 7 };
-    const first = await post(req);
-    expect(first.status, JSON.stringify(first.body).slice(0, 300)).toBe(200);
-    const doc = ExplanationDocument.parse(first.body);
-    const layers = (doc.probe as { layers: Layer[] }).layers;
+    const first = doc(await api.probe(req));
+    const layers = (first.probe as { layers: Layer[] }).layers;
     expect(layers.map((l) => l.layer)).toEqual([0, 3]);
     for (const l of layers) {
       expect(l.control_accuracy).toBeLessThan(l.accuracy);
@@ -35,18 +32,22 @@ describe('POST /v1/probe', () => {
       expect(l.ci[0]).toBeLessThanOrEqual(l.accuracy);
       expect(l.ci[1]).toBeGreaterThanOrEqual(l.accuracy);
     }
-    expect((doc.probe as { baseline: { accuracy: number } }).baseline.accuracy).toBeGreaterThan(0.5);
+    expect((first.probe as { baseline: { accuracy: number } }).baseline.accuracy).toBeGreaterThan(0.5);
     // Same seed, same numbers (a cache hit returns them verbatim; a miss recomputes them).
-    const again = await post(req);
-    const numbers = (ls: (Layer & { train_ms?: number })[]) => ls.map(({ train_ms: _, ...rest }) => rest);
-    expect(numbers(again.body.probe.layers)).toEqual(numbers(first.body.probe.layers));
+    const again = doc(await api.probe(req));
+    const numbers = (d: ExplanationDocument) =>
+      (d.probe as { layers: (Layer & { train_ms?: number })[] }).layers.map(
+        ({ train_ms: _, ...rest }) => rest,
+      );
+    expect(numbers(again)).toEqual(numbers(first));
   });
 
   it('task pos_fine probes the fine Brown tags', async () => {
-    const { status, body } = await post({ model: 'brown-gpt', task: 'pos_fine', layers: [2] });
-    expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
-    expect(body.probe.labels.length).toBeGreaterThan(12); // the universal tagset has 12
-    expect(body.probe.labels.map((l: string) => l.toLowerCase())).toContain('nns');
+    const { labels } = doc(await api.probe({ model: 'brown-gpt', task: 'pos_fine', layers: [2] })).probe as {
+      labels: string[];
+    };
+    expect(labels.length).toBeGreaterThan(12); // the universal tagset has 12
+    expect(labels.map((l) => l.toLowerCase())).toContain('nns');
   });
 
   it('trains on caller examples', async () => {
@@ -54,12 +55,11 @@ describe('POST /v1/probe', () => {
       text: i % 2 ? 'the cat sat' : 'a dog ran',
       labels: ['DET', 'NOUN', 'VERB'],
     }));
-    const { status, body } = await post({ model: 'tiny-bert', examples, layer: 1 });
-    expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
-    expect(body.probe.layers).toHaveLength(1);
+    const { probe } = doc(await api.probe({ model: 'tiny-bert', examples, layer: 1 }));
+    expect((probe as { layers: unknown[] }).layers).toHaveLength(1);
   });
 
-  const bad: [string, unknown, number, string][] = [
+  const bad: [string, ProbeParams, number, string][] = [
     ['empty examples', { model: 'tiny-bert', examples: [] }, 400, 'invalid_request'],
     [
       'labels that do not match the words',
@@ -88,8 +88,6 @@ describe('POST /v1/probe', () => {
     ['an unknown model', { model: 'nope' }, 404, 'unknown_model'],
   ];
   it.each(bad)('%s → %s %s', async (_, body, status, code) => {
-    const res = await post(body);
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    expect(res.body.error.code).toBe(code);
+    expect(await api.probe(body)).toMatchObject({ ok: false, error: { status, code } });
   });
 });
