@@ -65,7 +65,8 @@ export function scaleValues(
   const k = 1 / max;
   for (let i = 0; i < values.length; i++) {
     const v = values[i] * k;
-    t[i] = Math.min(1, v > 0 ? v : 0); // NaN → 0
+    // biome-ignore lint/complexity/useMathMinMax: Math.max(v, 0) keeps NaN; this maps it to 0
+    t[i] = Math.min(1, v > 0 ? v : 0);
   }
   return {
     t,
