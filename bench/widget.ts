@@ -1,7 +1,7 @@
 /**
  * The widget at scale, in Chromium (Debian's /usr/bin/chromium via playwright-core, software
  * rendering): for 128, 512 and 1,024 tokens (4 layers × 4 heads, u8 as the API sends), the first
- * render of the matrix and model views and the frame a hover lands in, and the document's size in
+ * render of the matrix, model and lines views (lines: head "all") and the frame a hover lands in, and the document's size in
  * u8 against f32.
  *
  *   npm run bench:widget     # prints one Markdown table, a line naming the machine and a JSON line
@@ -21,7 +21,7 @@ import { machineLine } from './lib/machine.js';
 import { markdownTable, ms, ratio, rightAligned } from './lib/table.js';
 
 const SIZES = [128, 512, 1024];
-const VIEWS = ['matrix', 'model'] as const;
+const VIEWS = ['matrix', 'model', 'lines'] as const;
 /** fresh pages per size and view; the median of their first renders is reported */
 const RUNS = 3;
 const HOVERS = 40;

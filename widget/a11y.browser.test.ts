@@ -86,6 +86,12 @@ const CASES: HostCase[] = [
     ready: '.cols canvas',
   },
   {
+    name: 'lines (512 tokens, scrolling)',
+    body: '<attn-heatmap view="lines" head="all"></attn-heatmap>',
+    ready: '.cols canvas',
+    explanation: () => largeDocument(512, { layers: 1, heads: 2 }).doc,
+  },
+  {
     name: 'alignment',
     body: fixture('encdec-analysis-u8.json', 'view="alignment"'),
     ready: '.alignment-note',

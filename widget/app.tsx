@@ -266,7 +266,7 @@ function AttentionView(p: BodyProps & { view: View }) {
     snap,
   };
   return Math.max(entry.rows, entry.cols) >= CANVAS_FROM ? (
-    <CanvasMatrix {...props} />
+    <CanvasMatrix {...props} fixedMax={fixedMax !== undefined} />
   ) : (
     <MatrixView {...props} />
   );

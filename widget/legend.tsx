@@ -16,16 +16,21 @@ interface Props {
   label: string;
   /** ticks read as fractions of each picture's own maximum (the model view's thumbnails) */
   relative?: boolean;
+  /** the colour scale drawn, in words (the canvas matrix's per-row / quantile / linear), with its ticks */
+  scale?: { description: string; ticks: string[] };
 }
 
-export function Legend({ max, label, relative }: Props) {
-  const ticks = relative ? ['0', '½ max', 'max'] : legendTicks(max).map(formatWeight);
-  const range = relative ? "0 to each head's maximum" : `0 to ${formatWeight(max)}`;
+export function Legend({ max, label, relative, scale }: Props) {
+  const ticks = scale?.ticks ?? (relative ? ['0', '½ max', 'max'] : legendTicks(max).map(formatWeight));
+  const range = scale?.description ?? (relative ? "0 to each head's maximum" : `0 to ${formatWeight(max)}`);
   return (
     <div class="legend">
-      <span class="legend-label">{label}</span>
+      <span class="legend-label">
+        {label}
+        {scale && <span class="legend-scale-name">{scale.description}</span>}
+      </span>
       <div class="legend-scale">
-        <div class="legend-bar" role="img" aria-label={`Colour scale from ${range}`} />
+        <div class="legend-bar" role="img" aria-label={scale ? range : `Colour scale from ${range}`} />
         <div class="legend-ticks" aria-hidden="true">
           {ticks.map((t) => (
             <span key={t}>{t}</span>

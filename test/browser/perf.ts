@@ -34,17 +34,17 @@ export interface RenderTiming {
 export async function openAndTime(
   browser: Browser,
   json: string,
-  view: 'matrix' | 'model',
+  view: 'matrix' | 'model' | 'lines',
   opts: { colorScheme?: 'light' | 'dark'; width?: number } = {},
 ): Promise<{ page: Page; errors: string[]; timing: RenderTiming }> {
   const name = `doc-${Math.random().toString(36).slice(2)}`;
   const { page, errors } = await browser.open(
-    `<attn-heatmap view="${view}" style="max-width:${opts.width ?? 860}px"></attn-heatmap>`,
+    `<attn-heatmap view="${view}"${view === 'lines' ? ' head="all"' : ''} style="max-width:${opts.width ?? 860}px"></attn-heatmap>`,
     { colorScheme: opts.colorScheme, setup: (p) => serveDocument(p, name, json) },
   );
   await shimNames(page);
   await page.waitForFunction(() => customElements.get('attn-heatmap'));
-  const marker = view === 'matrix' ? 'canvas.over' : '.thumb canvas';
+  const marker = view === 'matrix' ? 'canvas.over' : view === 'lines' ? '.cols canvas' : '.thumb canvas';
   const [firstRenderMs, afterFetchMs] = await page.evaluate(
     async ([url, sel]) => {
       const el = document.querySelector('attn-heatmap')!;
@@ -80,7 +80,11 @@ export interface HoverTiming {
  * Hovers `count` different places of the view (canvas cells or model thumbnails) by dispatching
  * pointer events in the page, and times each from requestAnimationFrame timestamps.
  */
-export async function measureHover(page: Page, view: 'matrix' | 'model', count = 20): Promise<HoverTiming> {
+export async function measureHover(
+  page: Page,
+  view: 'matrix' | 'model' | 'lines',
+  count = 20,
+): Promise<HoverTiming> {
   await shimNames(page);
   return page.evaluate(
     async ([v, n]) => {
@@ -89,7 +93,7 @@ export async function measureHover(page: Page, view: 'matrix' | 'model', count =
       const frame = () => new Promise<number>((r) => requestAnimationFrame(r));
       const work: number[] = [];
       const frames: number[] = [];
-      const thumbs = [...root.querySelectorAll<HTMLElement>('.thumb')];
+      const thumbs = [...root.querySelectorAll<HTMLElement>(v === 'lines' ? 'li.tk' : '.thumb')];
       const canvas = root.querySelector<HTMLCanvasElement>('canvas.over');
       for (let i = 0; i < n; i++) {
         await frame();
@@ -103,7 +107,9 @@ export async function measureHover(page: Page, view: 'matrix' | 'model', count =
           init = { clientX: r.left + 84 + (r.width - 84) * f, clientY: r.top + 64 + (r.height - 64) * f };
           target = canvas!;
         } else {
-          target = thumbs[(i * 5 + 1) % thumbs.length].querySelector('canvas')!;
+          const t = thumbs[(i * 5 + 1) % thumbs.length];
+          // The lines view's tokens (in its first screen); the model view's thumbnails.
+          target = v === 'lines' ? thumbs[(i * 3 + 1) % 40] : t.querySelector('canvas')!;
           init = {};
         }
         const t0 = performance.now();

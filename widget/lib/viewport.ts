@@ -67,3 +67,22 @@ export function ensureVisible(v: Viewport, r: number, c: number, w: number, h: n
 export function visibleRange(o: number, size: number, n: number, room: number): [number, number] {
   return [Math.max(0, Math.floor(-o / size)), Math.min(n, Math.ceil((room - o) / size))];
 }
+
+/** The most one wheel event may zoom by (either way): a notch of a mouse wheel is one smooth step. */
+export const WHEEL_STEP_MAX = 1.25;
+
+/**
+ * The zoom factor of one wheel event, proportional to its delta and bounded by WHEEL_STEP_MAX. A
+ * trackpad pinch arrives as ctrl+wheel with small pixel deltas, so it zooms faster per pixel; line
+ * and page deltas (deltaMode 1 and 2) are scaled to pixels first.
+ */
+export function wheelFactor(deltaY: number, deltaMode: number, ctrlKey: boolean): number {
+  const px = deltaY * (deltaMode === 1 ? 16 : deltaMode === 2 ? 400 : 1);
+  const f = Math.exp(-px * (ctrlKey ? 0.01 : 0.0015));
+  return Math.max(1 / WHEEL_STEP_MAX, Math.min(WHEEL_STEP_MAX, f));
+}
+
+/** Centres the view on cell (r, c) at its current size (then clamped by the caller). */
+export function centreOn(v: Viewport, r: number, c: number, w: number, h: number): Viewport {
+  return { size: v.size, ox: w / 2 - (c + 0.5) * v.size, oy: h / 2 - (r + 0.5) * v.size };
+}

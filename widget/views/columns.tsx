@@ -3,11 +3,15 @@
  * views. Lines go on one canvas between the columns, batched by colour and opacity bucket so a few
  * thousand lines are a few dozen strokes. Hovering or focusing a token isolates its lines; tokens
  * are a roving-tabindex list (Up/Down within a column, Left/Right across, Escape clears).
+ * The canvas takes the width the token columns leave; long texts scroll, the canvas staying on
+ * screen (sticky) and drawing the window scrolled to, and a threshold and a limit (line-set.ts)
+ * choose which lines are drawn.
  */
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { reannounce } from '../lib/announce.js';
 import { rgb, sizeCanvas, type Theme } from '../lib/canvas.js';
 import { formatWeight } from '../lib/color.js';
+import { type LineFilter, type LineSet, lineSet, tokenLines } from '../lib/line-set.js';
 import type { LinesSnapshot, SnapshotSlot } from '../lib/snapshot.js';
 
 export interface LineLayer {
@@ -34,12 +38,15 @@ export interface ColumnsProps {
   title: string;
   note?: string;
   label: string;
+  /** which lines are drawn (default: those at least MIN_W of the scale) */
+  filter?: LineFilter;
 }
 
 const ROW = 18;
-const GAP = 200;
+/** The least width of the lines between the columns. */
+const MIN_GAP = 160;
 /** Lines under this fraction of the scale are not drawn (they would be invisible anyway). */
-const MIN_W = 0.02;
+export const MIN_W = 0.02;
 const BUCKETS = 12;
 
 type Side = 'l' | 'r';
@@ -55,18 +62,38 @@ export function Columns(p: ColumnsProps) {
   const [focused, setFocused] = useState(false);
   const [announce, setAnnounce] = useState('');
   const move = useRef(false);
+  const mid = useRef<HTMLDivElement>(null);
+  const [box2, setBox2] = useState({ w: MIN_GAP, h: 0 });
+  const [scrollTop, setScrollTop] = useState(0);
   const sel = hover ?? (focused ? active : null);
   const height = Math.max(nl, nr) * ROW;
+  const filter = p.filter ?? { threshold: MIN_W };
+  const all = useMemo(
+    () => lineSet(layers, nl, nr, max, filter),
+    [layers, nl, nr, max, filter.threshold, filter.limit],
+  );
+  const shown: LineSet = sel ? tokenLines(layers, nl, nr, max, filter.threshold, sel.side, sel.i) : all;
+
+  // The canvas's width is what the columns leave; its height the scroll box's (at most the list's).
+  useLayoutEffect(() => {
+    const m = mid.current!;
+    const b = box.current!;
+    const measure = () => setBox2({ w: Math.max(MIN_GAP, m.clientWidth), h: b.clientHeight });
+    const ro = new ResizeObserver(measure);
+    ro.observe(m);
+    ro.observe(b);
+    measure();
+    return () => ro.disconnect();
+  }, []);
+  const GAP = box2.w;
+  const canvasH = Math.max(ROW, Math.min(height, box2.h || height));
+  // Sticky: the canvas sits at the list's top until scrolled past, then stays in view.
+  const canvasTop = Math.max(0, Math.min(scrollTop - ROW, height - canvasH));
 
   p.snap.current = () => {
     const links: LinesSnapshot['links'] = [];
-    for (const L of layers)
-      for (let i = 0; i < nl; i++)
-        for (let j = 0; j < nr; j++) {
-          if (sel && !(sel.side === 'l' ? sel.i === i : sel.i === j)) continue;
-          const w = L.values[i * nr + j] / max;
-          if (w >= MIN_W) links.push({ i, j, w: Math.min(1, w), color: L.color });
-        }
+    for (let k = 0; k < shown.length; k++)
+      links.push({ i: shown.i[k], j: shown.j[k], w: shown.w[k], color: layers[shown.layer[k]].color });
     return {
       kind: 'lines',
       left,
@@ -83,35 +110,38 @@ export function Columns(p: ColumnsProps) {
   };
 
   useLayoutEffect(() => {
-    const ctx = sizeCanvas(canvas.current!, GAP, height);
-    ctx.clearRect(0, 0, GAP, height);
-    const y = (i: number) => i * ROW + ROW / 2;
+    const c = canvas.current!;
+    const ctx = sizeCanvas(c, GAP, canvasH);
+    ctx.clearRect(0, 0, GAP, canvasH);
+    const y = (i: number) => i * ROW + ROW / 2 - canvasTop;
     ctx.lineCap = 'round';
-    for (const L of layers) {
-      // Bucket lines by opacity: one path and one stroke per bucket.
-      const paths = Array.from({ length: BUCKETS }, () => new Path2D());
-      const used = new Uint8Array(BUCKETS);
-      const i0 = sel?.side === 'l' ? sel.i : 0;
-      const i1 = sel?.side === 'l' ? sel.i + 1 : nl;
-      for (let i = i0; i < i1; i++)
-        for (let j = sel?.side === 'r' ? sel.i : 0; j < (sel?.side === 'r' ? sel.i + 1 : nr); j++) {
-          const w = L.values[i * nr + j] / max;
-          if (w < MIN_W) continue;
-          const b = Math.min(BUCKETS - 1, Math.floor(w * BUCKETS));
-          paths[b].moveTo(0, y(i));
-          paths[b].lineTo(GAP, y(j));
-          used[b] = 1;
-        }
+    // Bucket lines by layer and opacity: one path and one stroke per bucket; lines wholly above or
+    // below the window scrolled to are skipped.
+    const paths = layers.map(() => Array.from({ length: BUCKETS }, () => new Path2D()));
+    const used = layers.map(() => new Uint8Array(BUCKETS));
+    for (let k = 0; k < shown.length; k++) {
+      const ya = y(shown.i[k]);
+      const yb = y(shown.j[k]);
+      if ((ya < 0 && yb < 0) || (ya > canvasH && yb > canvasH)) continue;
+      const b = Math.min(BUCKETS - 1, Math.floor(shown.w[k] * BUCKETS));
+      const l = shown.layer[k];
+      paths[l][b].moveTo(0, ya);
+      paths[l][b].lineTo(GAP, yb);
+      used[l][b] = 1;
+    }
+    layers.forEach((L, l) => {
       ctx.strokeStyle = L.color;
       for (let b = 0; b < BUCKETS; b++) {
-        if (!used[b]) continue;
+        if (!used[l][b]) continue;
         const w = (b + 0.5) / BUCKETS;
         ctx.globalAlpha = Math.min(1, 0.15 + 0.85 * w);
         ctx.lineWidth = 0.6 + 2.6 * w;
-        ctx.stroke(paths[b]);
+        ctx.stroke(paths[l][b]);
       }
-    }
+    });
     ctx.globalAlpha = 1;
+    // How many lines the view draws (over the whole scroll), for tests and tools.
+    c.dataset.lines = String(shown.length);
     if (p.marked?.length) {
       ctx.strokeStyle = rgb(theme.accent);
       ctx.lineWidth = 2;
@@ -233,12 +263,15 @@ export function Columns(p: ColumnsProps) {
           say(s);
         }}
         onBlurCapture={() => setFocused(false)}
+        onScroll={(e) => setScrollTop((e.currentTarget as HTMLElement).scrollTop)}
       >
         <div>
           <div class="col-title l">{p.leftTitle}</div>
           {col('l', left, p.leftSpecial)}
         </div>
-        <canvas ref={canvas} style={`margin-top:${ROW}px`} />
+        <div ref={mid} class="gap" style={`height:${height + ROW}px`}>
+          <canvas ref={canvas} style={`top:0;margin-top:${ROW}px`} />
+        </div>
         <div>
           <div class="col-title">{p.rightTitle}</div>
           {col('r', right, p.rightSpecial)}

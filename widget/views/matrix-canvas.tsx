@@ -5,23 +5,29 @@
  *
  * The overlay is the single focusable element: arrows, PageUp/Down, Home/End move a highlighted
  * cell (announced in a polite live region, like the DOM grid), + / − zoom, 0 fits. The wheel zooms
- * about the pointer, dragging pans, and the buttons do both too.
+ * about the pointer in bounded steps (a non-passive listener, so the page does not scroll under it),
+ * dragging pans, and the buttons do both too. For long texts: token labels thinned by zoom level
+ * (axis-labels.ts), a choice of colour scale (scale.ts, named in the legend above the plot), a
+ * minimap of the whole matrix while zoomed, and a token search that jumps to a token's row and column.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Legend } from '../legend.js';
 import { reannounce } from '../lib/announce.js';
+import { LABEL_FONT, labelIndices, labelStep } from '../lib/axis-labels.js';
 import { heatBitmap, rgb, sizeCanvas, type Theme } from '../lib/canvas.js';
-import { formatWeight } from '../lib/color.js';
 import { gridStep } from '../lib/keys.js';
+import { formatPrecise, SCALES, type ScaleMode, scaleValues } from '../lib/scale.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import type { Labels } from '../lib/tokens.js';
 import {
   cellAt,
+  centreOn,
   clampView,
   ensureVisible,
   fitView,
   type Viewport,
   visibleRange,
+  wheelFactor,
   zoomAt,
 } from '../lib/viewport.js';
 
@@ -39,6 +45,8 @@ interface Props {
   legend: string;
   theme: Theme;
   snap: SnapshotSlot;
+  /** the page fixed the scale's top (scale-max): draw it linearly */
+  fixedMax?: boolean;
 }
 
 interface Pos {
@@ -50,11 +58,16 @@ interface Pos {
 const LEFT = 84;
 const TOP = 64;
 const PAGE = 16;
+/** Cells this tall get a label each in a font that grows with them (up to 12 px). */
 const LABEL_FROM = 9;
+/** The minimap's longer side, CSS pixels. */
+const MINI = 120;
+/** A search jump zooms in to at least this cell size, so the found token's label shows. */
+const FOUND_SIZE = 14;
 
 export const CanvasMatrix = withTheme(CanvasMatrixInner, canvasMatrixCss);
 
-function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme, snap }: Props) {
+function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme, snap, fixedMax }: Props) {
   const nr = labels.rows.length;
   const nc = labels.cols.length;
   const wrap = useRef<HTMLDivElement>(null);
@@ -72,8 +85,13 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
   const hoverRef = useRef<Pos | null>(null);
   const drag = useRef<{ x: number; y: number; moved: boolean; id: number } | null>(null);
   const frame = useRef(0);
+  const mini = useRef<HTMLCanvasElement>(null);
+  const [scaleMode, setScaleMode] = useState<ScaleMode>(fixedMax ? 'linear' : 'row');
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<{ r: number; c: number; k: number; n: number } | null>(null);
 
-  const bitmap = useMemo(() => heatBitmap(values, nr, nc, max, theme.lut), [values, max, theme, nr, nc]);
+  const scaled = useMemo(() => scaleValues(values, nr, nc, scaleMode, max), [values, nr, nc, scaleMode, max]);
+  const bitmap = useMemo(() => heatBitmap(scaled.t, nr, nc, 1, theme.lut), [scaled, theme, nr, nc]);
 
   // Width follows the container; the viewport refits when the plot area changes.
   useLayoutEffect(() => {
@@ -97,12 +115,13 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
     const [r0, r1] = visibleRange(v.oy, v.size, nr, plotH);
     return {
       kind: 'matrix',
-      values,
+      values: scaled.t,
       rows: labels.rows,
       cols: labels.cols,
-      max,
+      max: 1,
       window: { r0, r1, c0, c1 },
       title,
+      note: scaled.description,
       theme,
     };
   };
@@ -121,42 +140,73 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(bitmap, LEFT + v.ox, TOP + v.oy, nc * v.size, nr * v.size);
     ctx.restore();
-    // Labels where cells are tall enough to read; index ticks otherwise.
-    ctx.fillStyle = rgb(theme.fg);
+    // Token labels, thinned to every step-th token where cells are smaller than the text.
     const [c0, c1] = visibleRange(v.ox, v.size, nc, plotW);
     const [r0, r1] = visibleRange(v.oy, v.size, nr, plotH);
-    if (v.size >= LABEL_FROM) {
-      const fs = Math.min(12, v.size - 1);
-      ctx.font = `${fs}px ui-monospace, Menlo, Consolas, monospace`;
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'middle';
-      for (let r = r0; r < r1; r++)
-        ctx.fillText(clip(labels.rows[r]), LEFT - 4, TOP + v.oy + (r + 0.5) * v.size, LEFT - 6);
-      ctx.save();
-      ctx.rotate(-Math.PI / 2);
-      ctx.textAlign = 'left';
-      for (let c = c0; c < c1; c++)
-        ctx.fillText(clip(labels.cols[c]), -(TOP - 4), LEFT + v.ox + (c + 0.5) * v.size, TOP - 6);
-      ctx.restore();
-    } else {
-      ctx.fillStyle = rgb(theme.muted);
-      ctx.font = '10px system-ui, sans-serif';
-      const step = tickStep(v.size);
-      ctx.textAlign = 'right';
-      ctx.textBaseline = 'middle';
-      for (let r = Math.ceil(r0 / step) * step; r < r1; r += step)
-        ctx.fillText(String(r), LEFT - 4, TOP + v.oy + (r + 0.5) * v.size);
-      ctx.textAlign = 'center';
-      ctx.textBaseline = 'bottom';
-      for (let c = Math.ceil(c0 / step) * step; c < c1; c += step)
-        ctx.fillText(String(c), LEFT + v.ox + (c + 0.5) * v.size, TOP - 4);
-      ctx.textAlign = 'left';
-      ctx.fillText('key →', LEFT, 12);
-      ctx.save();
-      ctx.rotate(-Math.PI / 2);
-      ctx.fillText('query →', -TOP - 60, 12);
-      ctx.restore();
+    const rows = labelIndices(r0, r1, v.size);
+    const cols = labelIndices(c0, c1, v.size);
+    const step = labelStep(v.size);
+    const fs = step === 1 && v.size >= LABEL_FROM ? Math.min(12, v.size - 1) : LABEL_FONT;
+    const text = (t: string, i: number) => (step === 1 ? clip(t) : clip(`${i} ${t}`));
+    ctx.font = `${fs}px ui-monospace, Menlo, Consolas, monospace`;
+    ctx.fillStyle = rgb(theme.fg);
+    ctx.strokeStyle = rgb(theme.muted);
+    ctx.lineWidth = 1;
+    ctx.textAlign = 'right';
+    ctx.textBaseline = 'middle';
+    ctx.beginPath();
+    for (const r of rows) {
+      const y = TOP + v.oy + (r + 0.5) * v.size;
+      ctx.fillText(text(labels.rows[r], r), LEFT - 6, y, LEFT - 8);
+      if (step > 1) {
+        ctx.moveTo(LEFT - 4, Math.round(y) + 0.5);
+        ctx.lineTo(LEFT, Math.round(y) + 0.5);
+      }
     }
+    ctx.save();
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = 'left';
+    for (const c of cols) {
+      const x = LEFT + v.ox + (c + 0.5) * v.size;
+      ctx.fillText(text(labels.cols[c], c), -(TOP - 6), x, TOP - 8);
+      if (step > 1) {
+        ctx.moveTo(-(TOP - 4), Math.round(x) + 0.5);
+        ctx.lineTo(-TOP, Math.round(x) + 0.5);
+      }
+    }
+    ctx.restore();
+    ctx.stroke();
+    ctx.fillStyle = rgb(theme.muted);
+    ctx.font = `${LABEL_FONT}px system-ui, sans-serif`;
+    ctx.textAlign = 'left';
+    ctx.fillText('key →', 4, 10);
+    ctx.fillText('query ↓', 4, TOP - 8);
+    // What the axes show, for tests and tools reading the canvas.
+    c.dataset.rowLabels = rows.join(',');
+    c.dataset.colLabels = cols.join(',');
+    c.dataset.labelStep = String(step);
+    drawMini();
+  }
+
+  /** The whole matrix small, with the visible window outlined; only while zoomed. */
+  function drawMini() {
+    const m = mini.current;
+    if (!m) return;
+    const v = vp.current;
+    const k = MINI / Math.max(nr, nc);
+    const w = Math.max(8, Math.round(nc * k));
+    const h = Math.max(8, Math.round(nr * k));
+    const ctx = sizeCanvas(m, w, h);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(bitmap, 0, 0, w, h);
+    const [c0, c1] = visibleRange(v.ox, v.size, nc, plotW);
+    const [r0, r1] = visibleRange(v.oy, v.size, nr, plotH);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = rgb(theme.bg);
+    ctx.strokeRect(c0 * k, r0 * k, (c1 - c0) * k, (r1 - r0) * k);
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = rgb(theme.accent);
+    ctx.strokeRect(c0 * k, r0 * k, (c1 - c0) * k, (r1 - r0) * k);
   }
 
   function drawOverlay() {
@@ -179,6 +229,12 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
       Math.min(TOP + plotH, TOP + v.oy + nr * v.size) - y0 + 6,
     );
     ctx.clip();
+    if (found) {
+      // The searched token's row and column, banded in the accent colour.
+      ctx.fillStyle = rgb(theme.accent, 0.35);
+      ctx.fillRect(LEFT, y(found.r), plotW, Math.max(v.size, 2));
+      ctx.fillRect(x(found.c), TOP, Math.max(v.size, 2), plotH);
+    }
     const h = hoverRef.current;
     if (h) {
       // A light crosshair band along the hovered row and column, and the cell itself outlined.
@@ -207,6 +263,15 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
   useLayoutEffect(drawBase, [bitmap, vpVersion, plotW, plotH, theme]);
   useLayoutEffect(drawOverlay);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  // The wheel zooms only over the plot, and there it must not scroll the page: a non-passive
+  // listener (Preact's onWheel leaves passivity to the browser) that prevents the default.
+  const wheel = useRef<(e: WheelEvent) => void>(() => {});
+  useEffect(() => {
+    const el = over.current!;
+    const h = (e: WheelEvent) => wheel.current(e);
+    el.addEventListener('wheel', h, { passive: false });
+    return () => el.removeEventListener('wheel', h);
+  }, []);
 
   const setView = (v: Viewport) => {
     vp.current = clampView(v, nr, nc, plotW, plotH);
@@ -273,10 +338,58 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
       announceCell(p);
     }
   };
-  const onWheel = (e: WheelEvent) => {
-    e.preventDefault();
+  wheel.current = (e: WheelEvent) => {
     const { x, y } = local(e);
-    zoom(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.002)), x, y);
+    if (x < 0 || y < 0 || x >= plotW || y >= plotH) return;
+    e.preventDefault();
+    // A trackpad's sideways swipe pans; vertical deltas (and pinches, ctrl+wheel) zoom at the pointer.
+    if (!e.ctrlKey && Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+      setView({ ...vp.current, ox: vp.current.ox - e.deltaX });
+      return;
+    }
+    if (e.deltaY) zoom(wheelFactor(e.deltaY, e.deltaMode, e.ctrlKey), x, y);
+  };
+  /** Minimap click or drag: centre the view on the point. */
+  const onMini = (e: PointerEvent) => {
+    if (e.type === 'pointermove' && !(e.buttons & 1)) return;
+    const m = e.currentTarget as HTMLCanvasElement;
+    if (e.type === 'pointerdown') m.setPointerCapture?.(e.pointerId);
+    const b = m.getBoundingClientRect();
+    const c = Math.floor(((e.clientX - b.left) / b.width) * nc);
+    const r = Math.floor(((e.clientY - b.top) / b.height) * nr);
+    setView(centreOn(vp.current, r, c, plotW, plotH));
+  };
+  /** Finds the next (or previous) row token containing the query, from the current match on. */
+  const search = (back: boolean) => {
+    const q = query.trim().toLowerCase();
+    if (!q) {
+      setFound(null);
+      return;
+    }
+    const hits: number[] = [];
+    labels.rows.forEach((t, i) => {
+      if (t.toLowerCase().includes(q)) hits.push(i);
+    });
+    const colHit = (r: number) => {
+      if (nr === nc && labels.cols[r] === labels.rows[r]) return r;
+      const j = labels.cols.findIndex((t) => t.toLowerCase().includes(q));
+      return j < 0 ? ac : j;
+    };
+    if (!hits.length) {
+      setFound(null);
+      setAnnounce(reannounce(`No token contains “${query.trim()}”`));
+      return;
+    }
+    const prev = found ? hits.indexOf(found.r) : -1;
+    const k = prev < 0 ? 0 : (prev + (back ? hits.length - 1 : 1)) % hits.length;
+    const r = hits[k];
+    const c = colHit(r);
+    setFound({ r, c, k, n: hits.length });
+    setActive({ r, c });
+    const v = vp.current;
+    const size = Math.max(v.size, FOUND_SIZE);
+    setView(centreOn({ ...v, size }, r, c, plotW, plotH));
+    setAnnounce(reannounce(`${labels.rows[r]}: match ${k + 1} of ${hits.length}, row ${r}, column ${c}`));
   };
   const onKeyDown = (e: KeyboardEvent) => {
     // biome-ignore format: one key per line reads as a table
@@ -303,6 +416,8 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
   const shown = hover ?? (focused ? { r: ar, c: ac } : null);
   const d = shown && describe(shown);
   const fitted = fitView(nr, nc, plotW, plotH).size;
+  const zoomed = vp.current.size > fitted * 1.001;
+  const legendEl = <Legend max={max} label={legend} scale={scaled} />;
   return (
     <div class="matrix canvas-matrix" ref={wrap}>
       <p class="readout" aria-hidden="true">
@@ -312,15 +427,66 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
           </>
         ) : (
           <span class="hint">
-            Hover or focus the matrix to read a weight; wheel or +/− to zoom, drag to pan.
+            Hover or focus the matrix to read a weight; wheel or +/− to zoom, drag to pan, find a token by
+            name.
           </span>
         )}
       </p>
-      <ZoomBar
-        onZoom={(f) => zoom(f)}
-        onReset={() => setView(fitView(nr, nc, plotW, plotH))}
-        level={`${Math.round((vp.current.size / fitted) * 100)}%`}
-      />
+      <div class="bar tools">
+        <ZoomBar
+          onZoom={(f) => zoom(f)}
+          onReset={() => setView(fitView(nr, nc, plotW, plotH))}
+          level={`${Math.round((vp.current.size / fitted) * 100)}%`}
+        />
+        <label class="label">
+          Colour scale{' '}
+          <select
+            name="scale"
+            value={scaleMode}
+            onChange={(e) => setScaleMode((e.currentTarget as HTMLSelectElement).value as ScaleMode)}
+          >
+            {SCALES.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <form
+          class="find"
+          onSubmit={(e) => {
+            e.preventDefault();
+            search(false);
+          }}
+        >
+          <label class="label">
+            Find token{' '}
+            <input
+              type="search"
+              name="find"
+              value={query}
+              size={12}
+              onInput={(e) => {
+                setQuery((e.currentTarget as HTMLInputElement).value);
+                setFound(null);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && e.shiftKey) {
+                  e.preventDefault();
+                  search(true);
+                }
+              }}
+            />
+          </label>
+          <button type="submit">Find</button>
+          {found && (
+            <span class="label found">
+              {found.k + 1} of {found.n}: row {found.r}, column {found.c}
+            </span>
+          )}
+        </form>
+      </div>
+      {legendEl}
       <div class="stage">
         <canvas ref={base} />
         {/* biome-ignore lint/a11y/noInteractiveElementToNoninteractiveRole: one focusable canvas standing for the whole grid; keys are handled here */}
@@ -339,7 +505,6 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
             drawOverlay();
             setHover(null);
           }}
-          onWheel={onWheel}
           onKeyDown={onKeyDown}
           onFocus={() => {
             setFocused(true);
@@ -347,8 +512,17 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
           }}
           onBlur={() => setFocused(false)}
         />
+        {zoomed && (
+          <canvas
+            ref={mini}
+            class="mini"
+            title="Overview: click or drag to move the view"
+            style={`left:${LEFT + plotW - Math.round((nc * MINI) / Math.max(nr, nc)) - 8}px;top:${TOP + 8}px`}
+            onPointerDown={onMini}
+            onPointerMove={onMini}
+          />
+        )}
       </div>
-      <Legend max={max} label={legend} />
       <p class="sr-only" aria-live="polite">
         {announce}
       </p>
@@ -356,14 +530,4 @@ function CanvasMatrixInner({ values, labels, max, caption, title, legend, theme,
   );
 }
 
-/** Weights of long inputs are often under 0.001: give those two significant digits instead of "0". */
-const formatPrecise = (v: number) => (v > 0 && v < 0.0005 ? v.toPrecision(2) : formatWeight(v));
-
 const clip = (s: string) => (s.length > 14 ? `${s.slice(0, 13)}…` : s);
-
-/** Index tick spacing so labels are at least ~28 px apart. */
-function tickStep(size: number): number {
-  const raw = 28 / size;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw) ?? 10 * p;
-}
