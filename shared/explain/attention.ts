@@ -10,6 +10,9 @@ import type { AttentionRequest } from '../schema/requests.js';
 import { alignments, derivedEntries, headStats } from './attention-derived.js';
 import { attentionEntry } from './attention-entry.js';
 import { describeModel, describeOutput } from './document.js';
+import { attentionMetrics } from './reliability/metrics.js';
+import type { SaliencyContext } from './saliency/context.js';
+import { resolveTarget } from './saliency-target.js';
 
 export type AttentionOptions = Partial<Omit<AttentionRequest, 'model' | 'text'>>;
 
@@ -17,6 +20,8 @@ export async function explainAttention(
   model: LoadedModel,
   text: string,
   opts: AttentionOptions = {},
+  /** the model as a differentiable program, for the metrics that need one (significance, sanity, agreement) */
+  ctx?: () => Promise<SaliencyContext>,
 ): Promise<ExplanationDocument> {
   const input = model.tokenizer.encode(text);
   const result: ForwardResult = await forward(model, input, opts);
@@ -28,6 +33,16 @@ export async function explainAttention(
   const derived = (opts.analyses ?? []).flatMap((analysis) =>
     derivedEntries(result.attention, analysis, encoding).filter((e) => inLayers(e.layer)),
   );
+  let metrics: Record<string, unknown> | undefined;
+  if (opts.metrics?.length) {
+    if (!ctx)
+      throw new Error('attention metrics need the model as a differentiable program (a saliency context)');
+    const { tokens, positions, foils, score } = resolveTarget(model, result);
+    metrics = await attentionMetrics(
+      { model, ctx, text, input, result, forwardOptions: opts, spec: { score, tokens, positions, foils } },
+      opts,
+    );
+  }
   return {
     schema: SCHEMA_ID,
     model: describeModel(model),
@@ -38,5 +53,6 @@ export async function explainAttention(
     ...(result.target
       ? { alignment: alignments(result.attention, input.tokens, result.target.tokens, opts.gold_alignment) }
       : {}),
+    ...(metrics ? { metrics } : {}),
   };
 }

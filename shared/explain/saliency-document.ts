@@ -9,6 +9,7 @@ import { SCHEMA_ID } from '../schema/id.js';
 import type { SaliencyRequest } from '../schema/requests.js';
 import { describeModel, describeOutput } from './document.js';
 import { faithfulness } from './reliability/faithfulness.js';
+import { saliencyMetrics } from './reliability/metrics.js';
 import { rationaleAgreement } from './reliability/rationale.js';
 import { type SaliencyContext, saliencyMethod } from './saliency/index.js';
 import { resolveTarget } from './saliency-target.js';
@@ -41,10 +42,11 @@ export async function explainSaliency(
 ): Promise<ExplanationDocument> {
   const input = model.tokenizer.encode(text);
   const encDec = model.shape.family === 'encoder-decoder';
-  const result = await forward(model, input, {
+  const forwardOptions = {
     target_text: opts.target_text,
     generate: encDec && opts.target_text === undefined ? { max_new_tokens: DEFAULT_NEW_TOKENS } : undefined,
-  });
+  };
+  const result = await forward(model, input, forwardOptions);
   const { tokens, positions, foils, ...described } = resolveTarget(model, result, opts.target);
   const spec = { score: described.score, tokens, positions, foils };
   const method = saliencyMethod(opts.method);
@@ -59,6 +61,25 @@ export async function explainSaliency(
     extras.lexicon && described.label
       ? rationaleAgreement(text, input.tokens, a.scores, extras.lexicon, described.label, method.signed)
       : undefined;
+  // The reliability metrics asked for (none by default): each recomputes the map, so each costs a multiple of it.
+  const more = opts.metrics?.length
+    ? await saliencyMetrics(
+        {
+          model,
+          ctx,
+          text,
+          input,
+          result,
+          forwardOptions,
+          method: opts.method,
+          params: methodParams(opts),
+          attributed,
+          spec,
+          scores: a.scores,
+        },
+        opts,
+      )
+    : {};
   return {
     schema: SCHEMA_ID,
     model: describeModel(model),
@@ -74,6 +95,6 @@ export async function explainSaliency(
         ...(Object.keys(checks).length ? { checks } : {}),
       },
     ],
-    metrics: { faithfulness: faithful, ...(rationale ? { rationale } : {}) },
+    metrics: { faithfulness: faithful, ...(rationale ? { rationale } : {}), ...more },
   };
 }

@@ -1,6 +1,7 @@
 /** API request bodies (zod), shared by the worker, the widget and the CLI. */
 import { z } from 'zod';
 import { FLOW_MAX_TOKENS, LIMITS } from './limits.js';
+import { MetricFields } from './metrics.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -69,6 +70,7 @@ export const AttentionRequest = z
       .strict()
       .optional()
       .describe('encoder-decoder: greedy decoding instead of target_text'),
+    ...MetricFields,
   })
   .strict();
 export type AttentionRequest = z.infer<typeof AttentionRequest>;
@@ -145,6 +147,7 @@ export const SaliencyRequest = z
       .max(2 ** 31)
       .optional()
       .describe('smoothgrad: the noise seed (default 0)'),
+    ...MetricFields,
   })
   .strict();
 export type SaliencyRequest = z.infer<typeof SaliencyRequest>;

@@ -17,6 +17,6 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const { tokens, rows } = attentionPreconditions(meta, tokenizer, req);
   checkResponseSize(meta, req, tokens, rows);
   return cachedJson(c, 'attention', req, () =>
-    withModel(c.env, req.model, (m) => explainAttention(m, req.text, req), scope),
+    withModel(c.env, req.model, (m, ctx) => explainAttention(m, req.text, req, ctx), scope),
   );
 });
