@@ -55,7 +55,10 @@ export async function run(cmd: Run): Promise<ExplanationDocument> {
   });
   if (cmd.command === 'attention') {
     const req = cmd.request as AttentionRequest;
-    return explainAttention(model, req.text, req);
+    // the metrics that need the model as a differentiable program open its saliency context
+    return explainAttention(model, req.text, req, () =>
+      createSaliencyContext({ ...meta, precision: cmd.precision }, read, factory),
+    );
   }
   if (cmd.command === 'saliency') {
     const req = cmd.request as SaliencyRequest;

@@ -28,14 +28,17 @@ export const MetricFields = {
     .number()
     .int()
     .min(1)
-    .max(LIMITS.max_perturbations)
+    .max(LIMITS.max_perturbations, `must be at most ${LIMITS.max_perturbations} (limits.max_perturbations)`)
     .optional()
     .describe(`stability: perturbations (default ${DEFAULT_PERTURBATIONS})`),
   metric_samples: z
     .number()
     .int()
     .min(2)
-    .max(LIMITS.max_metric_samples)
+    .max(
+      LIMITS.max_metric_samples,
+      `must be at most ${LIMITS.max_metric_samples} (limits.max_metric_samples)`,
+    )
     .optional()
     .describe(`significance: random inputs in the null (default ${DEFAULT_METRIC_SAMPLES})`),
 };

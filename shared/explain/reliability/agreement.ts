@@ -5,7 +5,6 @@
  * magnitude (a large negative gradient matters as much as a positive one), as in the paper.
  * A low τ says the two cannot both describe what the model relies on.
  */
-import type { AttentionMaps } from './attention-maps.js';
 import { kendallTauB, spearman } from './rank-stats.js';
 
 export interface AgreementPair {
@@ -22,7 +21,7 @@ export interface Agreement {
 }
 
 export function agreement(
-  attention: AttentionMaps,
+  attention: Record<string, readonly number[]>,
   gradients: Record<string, readonly number[]>,
   special: readonly boolean[],
 ): Agreement {
