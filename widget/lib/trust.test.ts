@@ -129,3 +129,11 @@ describe('reliability metric lines', () => {
     expect(trustLines(doc)).toEqual([]);
   });
 });
+
+describe('the widget asks for the API metrics by name', () => {
+  it('its list is the schema list', async () => {
+    const { METRICS } = await import('../../shared/schema/metrics.js');
+    const { METRIC_NAMES } = await import('../sources.js');
+    expect(METRIC_NAMES).toEqual([...METRICS]);
+  });
+});
