@@ -21,10 +21,12 @@ import { methodIds } from './lib/methods.js';
 import { formatP, prediction, predictionText } from './lib/prediction.js';
 import type { ExportFormat, SnapshotSlot } from './lib/snapshot.js';
 import { type Labels, labelsFor } from './lib/tokens.js';
+import { metricLines, significantTokens } from './lib/trust.js';
 import type { ExplanationDocument, ViewKind } from './lib/types.js';
 import type { Source } from './sources.js';
 import { useDocument } from './use-document.js';
 import { MatrixView } from './views/matrix.js';
+import { TrustPanel, trustDetails } from './views/trust-panel.js';
 
 export type StateName = 'view' | 'group' | 'layer' | 'head' | 'method';
 
@@ -215,6 +217,35 @@ function Body(p: BodyProps) {
 }
 
 function AttentionView(p: BodyProps & { view: View }) {
+  const { doc, view, snap } = p;
+  const trust = useMemo(() => metricLines(doc), [doc]);
+  // The view leaves its snapshot here; the export adds the trust lines under it.
+  const inner = useMemo<SnapshotSlot>(() => ({ current: null }), []);
+  snap.current = () => {
+    const s = inner.current?.();
+    if (!s) throw new Error('Nothing to export yet.');
+    return trust.length ? { ...s, details: [...(s.details ?? []), ...trustDetails(trust)] } : s;
+  };
+  // Tokens the significance metric kept for this map (rollout, or the last layer's attention), marked ◆ as keys.
+  const self = (doc.attention ?? []).filter((e) => e.kind === 'self' && !e.derived).map((e) => e.layer);
+  const last = self.length ? Math.max(...self) : -1;
+  const e = view.entry;
+  const map =
+    e.derived === 'rollout'
+      ? 'rollout'
+      : e.kind === 'self' && !e.derived && e.layer === last
+        ? 'last_layer_mean'
+        : '';
+  const sig = useMemo(() => (map ? significantTokens(doc, map) : new Set<number>()), [doc, map]);
+  return (
+    <>
+      <AttentionMap {...p} snap={inner} sig={sig} />
+      <TrustPanel lines={trust} label="How far to trust this attention" />
+    </>
+  );
+}
+
+function AttentionMap(p: BodyProps & { view: View; sig: Set<number> }) {
   const { doc, view, fixedMax, kind, themeKey, snap } = p;
   const { entry, headIndex } = view;
   // Decoding can fail on a malformed payload; that is a message, not a crash of the element.
@@ -225,7 +256,11 @@ function AttentionView(p: BodyProps & { view: View }) {
       return { error: toWidgetError(e, 'invalid_document') };
     }
   }, [entry, headIndex]);
-  const labels: Labels = useMemo(() => labelsFor(doc, entry), [doc, entry]);
+  const labels: Labels = useMemo(() => {
+    const l = labelsFor(doc, entry);
+    if (p.sig.size === 0 || entry.kind !== 'self') return l;
+    return { ...l, cols: l.cols.map((c, i) => (p.sig.has(i) ? `${c} ◆` : c)) };
+  }, [doc, entry, p.sig]);
   if ('error' in decoded) return <ErrorMessage error={decoded.error} />;
 
   const title = `${GROUP_LABEL[view.group]}, layer ${view.layer}, ${headText(view)}`;

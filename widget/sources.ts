@@ -26,6 +26,8 @@ export type Source =
       targetText: string | null;
       /** further analyses to ask for (attribute `analyses="rollout flow"`) */
       analyses?: string[];
+      /** reliability metrics to ask for (attribute `metrics="stability significance"`), shown in the trust panel */
+      metrics?: string[];
       /** probe: hidden-state layers (attribute `layers="0 1"`); numbers, or the API refuses what is not one */
       layers?: (number | string)[];
       /** probe: the built-in task (attribute `task`, `pos` or `pos_fine`); the API refuses others */
@@ -55,6 +57,9 @@ export type Source =
 
 export type Explain = 'attention' | 'saliency' | 'probe';
 
+/** The API's reliability metrics (shared/schema/metrics.ts), listed here so that zod stays out of the bundle. */
+export const METRIC_NAMES = ['stability', 'significance', 'sanity', 'agreement'];
+
 /** What a saliency request asks for when the page names no method. */
 export const DEFAULT_METHOD = 'integrated_gradients';
 
@@ -70,6 +75,8 @@ export interface SourceInput {
   targetText: string | null;
   /** space-separated analyses for the API (rollout, flow) */
   analyses?: string | null;
+  /** space-separated reliability metrics for the API (stability, significance, sanity, agreement) */
+  metrics?: string | null;
   /** space-separated hidden-state layers for `explain="probe"` */
   layers?: string | null;
   /** the built-in probe task for `explain="probe"`: `pos` (default) or `pos_fine` */
@@ -130,6 +137,7 @@ export function pickSource(i: SourceInput): Source {
       ...(explain === 'probe' && i.task ? { task: i.task } : {}),
     };
   }
+  const metrics = (i.metrics ?? '').split(/[\s,]+/).filter((m) => METRIC_NAMES.includes(m));
   if (i.src) {
     if (!i.model || !i.text)
       return { kind: 'none', hint: 'Set the model and text attributes to ask the API.' };
@@ -140,6 +148,7 @@ export function pickSource(i: SourceInput): Source {
       text: i.text,
       targetText: i.targetText,
       ...(analyses.length ? { analyses } : {}),
+      ...(metrics.length ? { metrics: [...new Set(metrics)] } : {}),
       explain,
       method,
     };
@@ -207,6 +216,7 @@ async function loadOnce(s: Source, signal: AbortSignal): Promise<ExplanationDocu
             : { model: s.model, text: s.text, encoding: 'u8' };
       if (s.targetText) body.target_text = s.targetText;
       if (s.analyses && s.explain === 'attention') body.analyses = s.analyses;
+      if (s.metrics && s.explain !== 'probe') body.metrics = s.metrics;
       const url = `${s.src.replace(/\/+$/, '')}/v1/${s.explain}`;
       const init = {
         method: 'POST',

@@ -34,6 +34,13 @@ const dark = theme({
 });
 
 export const css = `
+/* the trust panel (views/trust-panel.tsx), beside every saliency and attention view */
+.trust{list-style:none;margin:.5rem 0 0;padding:0;max-width:60rem;font-size:.9em}
+.trust li{margin:.15rem 0}
+.trust .trust-method{color:var(--_muted);font-size:.9em}
+.trust .warn{border-left:3px solid #d1242f;padding-left:.4rem}
+.trust:focus-visible{outline:2px solid var(--_accent,currentColor);outline-offset:2px}
+
 :host{${light}color-scheme:light;display:block;box-sizing:border-box;padding:.75rem;
   background:var(--_bg);color:var(--_fg);border:1px solid var(--_border);border-radius:.5rem;
   font:14px/1.4 var(--attn-heatmap-font,system-ui,sans-serif);--_mono:ui-monospace,Menlo,Consolas,monospace}

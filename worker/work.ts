@@ -9,7 +9,7 @@ import { TRAIN_DEFAULTS } from '../shared/explain/probe/run.js';
 import type { ModelMeta } from '../shared/runtime/model.js';
 import { LIMITS } from '../shared/schema/limits.js';
 import type { ProbeRequest } from '../shared/schema/requests.js';
-import { probeWork, saliencyWork } from '../shared/schema/work.js';
+import { attentionMetricWork, type MetricWork, probeWork, saliencyWork } from '../shared/schema/work.js';
 import { ApiError } from './errors.js';
 
 const MLP_HIDDEN = 64;
@@ -25,7 +25,7 @@ export function checkWork(work: number, reduce: string): void {
 
 export function checkSaliencyWork(
   meta: ModelMeta,
-  req: { method: string; steps?: number; samples?: number },
+  req: { method: string; steps?: number; samples?: number } & MetricWork,
   tokens: number,
 ): void {
   const what =
@@ -34,7 +34,19 @@ export function checkSaliencyWork(
       : req.method === 'smoothgrad'
         ? 'use fewer samples or a shorter text'
         : 'use a shorter text';
-  checkWork(saliencyWork(meta.shape, { ...req, tokens }), what);
+  const metrics = req.metrics?.length
+    ? ', or ask for fewer metrics (metrics, perturbations, metric_samples)'
+    : '';
+  checkWork(saliencyWork(meta.shape, { ...req, tokens }), what + metrics);
+}
+
+/** An attention request's metrics (the attention itself is bounded by `max_response_bytes`). */
+export function checkAttentionWork(meta: ModelMeta, req: MetricWork, tokens: number): void {
+  if (!req.metrics?.length) return;
+  checkWork(
+    attentionMetricWork(meta.shape, tokens, req),
+    'ask for fewer metrics, perturbations or metric_samples, or a shorter text',
+  );
 }
 
 /** Hidden-state layers a probe reads: the encoder's for an encoder-decoder model, plus the embeddings. */

@@ -47,7 +47,8 @@ export async function explain(
 ): Promise<ExplanationDocument> {
   switch (request.kind) {
     case 'attention':
-      return explainAttention(model, request.text, request);
+      // the trust metrics that need the model as a differentiable program (significance, sanity, agreement)
+      return explainAttention(model, request.text, request, host.saliency);
     case 'saliency': {
       const ctx = await needs(host.saliency, 'gradient graphs')();
       return explainSaliency(model, ctx, request.text, request, { lexicon: await host.lexicon?.() });

@@ -103,6 +103,7 @@ export function attentionPreconditions(
   const limit = maxTokens(meta);
   const tokens = checkTokens(tokenizer, req.text, limit, 'text');
   checkFlow(req.analyses, tokens);
+  metricPreconditions(meta, req, 'attention');
   let target: number | undefined;
   if (req.target_text !== undefined) {
     checkTokens(tokenizer, req.target_text, limit - 1, 'target_text');
@@ -113,6 +114,37 @@ export function attentionPreconditions(
   return { tokens, rows };
 }
 
+/**
+ * The reliability metrics' checks: their sizes only with the metric they size, and the metrics that
+ * read self-attention as a differentiable program (attention maps on an attention request, agreement
+ * anywhere) only on encoder and decoder models. Sizes are bounded by the schema (limits.max_perturbations, limits.max_metric_samples).
+ */
+export function metricPreconditions(
+  meta: ModelMeta,
+  req: { metrics?: readonly string[]; perturbations?: number; metric_samples?: number },
+  route: 'saliency' | 'attention',
+): void {
+  const asked = new Set(req.metrics ?? []);
+  if (req.perturbations !== undefined && !asked.has('stability'))
+    throw new RequestError(
+      'invalid_request',
+      'perturbations applies to the stability metric: add "stability" to metrics',
+    );
+  if (req.metric_samples !== undefined && !asked.has('significance'))
+    throw new RequestError(
+      'invalid_request',
+      'metric_samples applies to the significance metric: add "significance" to metrics',
+    );
+  if (meta.shape.family !== 'encoder-decoder') return;
+  const needSelf = route === 'attention' ? ['significance', 'sanity', 'agreement'] : ['agreement'];
+  const refused = needSelf.filter((m) => asked.has(m));
+  if (refused.length)
+    throw new RequestError(
+      'method_not_supported',
+      `metrics: ${refused.join(', ')} ${route === 'attention' ? 'read' : 'reads'} self-attention as a differentiable program, implemented for encoder and decoder models; ${meta.id} is an encoder-decoder model`,
+    );
+}
+
 /** A saliency request's checks; the tokens its passes run over (an encoder-decoder's output too). */
 export function saliencyPreconditions(
   meta: ModelMeta,
@@ -120,6 +152,7 @@ export function saliencyPreconditions(
   req: SaliencyRequest,
 ): number {
   encoderDecoderOnly(meta, { target_text: req.target_text });
+  metricPreconditions(meta, req, 'saliency');
   const limit = Math.min(maxTokens(meta), LIMITS.max_saliency_tokens);
   const n = checkTokens(tokenizer, req.text, limit, 'text');
   if (meta.shape.family !== 'encoder-decoder') return n;

@@ -65,8 +65,18 @@ export function trackedFactory(base: SessionFactory): SessionFactory & { release
     ort: base.ort,
     async create(bytes) {
       const s = await base.create(bytes);
-      open.add(s);
-      return s;
+      // a session released on its own (a sanity check's randomized model) leaves the set, so that
+      // releaseAll never releases it twice
+      const tracked: Session = {
+        ...s,
+        run: (feeds, outputs) => s.run(feeds, outputs),
+        release: async () => {
+          open.delete(tracked);
+          await s.release();
+        },
+      };
+      open.add(tracked);
+      return tracked;
     },
     async releaseAll() {
       const all = [...open];

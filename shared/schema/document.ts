@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { SATURATION_THRESHOLD } from '../explain/saturation.js';
 
 import { SCHEMA_ID } from './id.js';
+import { Metrics } from './metrics.js';
 
 export { SCHEMA_ID };
 
@@ -121,6 +122,6 @@ export const ExplanationDocument = z.object({
   alignment: z.array(Alignment).optional(),
   saliency: z.array(SaliencyEntry).optional(),
   probe: z.record(z.string(), z.unknown()).optional(),
-  metrics: z.record(z.string(), z.unknown()).optional(),
+  metrics: Metrics.optional(),
 });
 export type ExplanationDocument = z.infer<typeof ExplanationDocument>;

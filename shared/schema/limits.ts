@@ -14,6 +14,10 @@ export const LIMITS = {
   max_steps: 256,
   /** SmoothGrad's noisy samples */
   max_samples: 64,
+  /** meaning-preserving perturbations the stability metric may recompute the explanation on */
+  max_perturbations: 16,
+  /** random inputs the significance metric's null may take (each one more explanation) */
+  max_metric_samples: 32,
   /** labelled examples a probe request may send */
   max_probe_examples: 500,
   /**

@@ -1,6 +1,7 @@
 /** API request bodies (zod), shared by the worker, the widget and the CLI. */
 import { z } from 'zod';
 import { FLOW_MAX_TOKENS, LIMITS } from './limits.js';
+import { MetricFields } from './metrics.js';
 import { misplacedParam, SALIENCY_PARAMS, type SaliencyMethodName } from './saliency-params.js';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -70,6 +71,7 @@ export const AttentionRequest = z
       .strict()
       .optional()
       .describe('encoder-decoder: greedy decoding instead of target_text'),
+    ...MetricFields,
   })
   .strict();
 export type AttentionRequest = z.infer<typeof AttentionRequest>;
@@ -102,6 +104,7 @@ const SaliencyCommon = {
   target_text: Text.optional().describe(
     'encoder-decoder: the output whose log-probability (summed over its tokens) is explained',
   ),
+  ...MetricFields,
 };
 
 /** One method's request: the common fields and that method's own parameters, nothing else. */

@@ -10,6 +10,7 @@
  * (the task and its control). Each count has its own measured cost per multiply-add.
  */
 import type { ModelShape } from '../runtime/model-config.js';
+import { DEFAULT_METRIC_SAMPLES, DEFAULT_PERTURBATIONS } from './metrics.js';
 
 /**
  * ns of workerd CPU per estimated multiply-add of a model pass (ORT's wasm kernels, int8 served
@@ -37,7 +38,14 @@ export function forwardMacs(shape: ModelShape, tokens: number): number {
   return family * layers * tokens * (12 * h * h + 2 * tokens * h + PER_TOKEN_LAYER_MACS);
 }
 
-export interface SaliencyWork {
+/** The reliability metrics a request asks for (./metrics.ts), with their sizes. */
+export interface MetricWork {
+  metrics?: readonly string[];
+  perturbations?: number;
+  metric_samples?: number;
+}
+
+export interface SaliencyWork extends MetricWork {
   method: string;
   /** input tokens plus, for an encoder-decoder model, output tokens */
   tokens: number;
@@ -59,8 +67,32 @@ export function saliencyPasses(w: SaliencyWork): number {
   }
 }
 
+/** Candidate perturbations tried per one kept (each a forward pass), at most: stability.ts's TRIES_PER_PERTURBATION. */
+const PERTURBATION_TRIES = 3;
+/** Building a randomized model's sessions (graph rewrite, gradient model, session), in forward passes: a rough allowance. */
+const STAGE_BUILD_FORWARDS = 5;
+
+/** Sanity's cascade: the head, then every layer (both stacks of an encoder-decoder). */
+const sanityStages = (shape: ModelShape) => 1 + shape.layers + (shape.encoderLayers ?? 0);
+
+/**
+ * Forward-pass equivalents of the metrics, given what one map costs (`mapPasses`): stability remaps
+ * each kept perturbation after trying candidates, significance maps each random input, sanity each
+ * stage's model, agreement reads attention and its gradient (and, on an attention request, `extraMaps` gradient maps).
+ */
+export function metricPasses(shape: ModelShape, w: MetricWork, mapPasses: number, extraMaps = 0): number {
+  const asked = new Set(w.metrics ?? []);
+  let passes = 0;
+  if (asked.has('stability'))
+    passes += (w.perturbations ?? DEFAULT_PERTURBATIONS) * (PERTURBATION_TRIES + mapPasses);
+  if (asked.has('significance')) passes += (w.metric_samples ?? DEFAULT_METRIC_SAMPLES) * mapPasses;
+  if (asked.has('sanity')) passes += sanityStages(shape) * (mapPasses + STAGE_BUILD_FORWARDS);
+  if (asked.has('agreement')) passes += GRADIENT_PASSES * (1 + extraMaps);
+  return passes;
+}
+
 export function saliencyWork(shape: ModelShape, w: SaliencyWork): number {
-  const passes = saliencyPasses(w) + FIXED_FORWARDS;
+  const passes = saliencyPasses(w) + FIXED_FORWARDS + metricPasses(shape, w, saliencyPasses(w));
   return (passes * forwardMacs(shape, w.tokens) * NS_PER_MODEL_MAC) / 1e6;
 }
 
@@ -86,4 +118,20 @@ export function probeWork(shape: ModelShape, w: ProbeWork): number {
   const perSentence = w.sentences > 0 ? w.tokens / w.sentences : 0;
   const features = w.sentences * forwardMacs(shape, perSentence);
   return (training * NS_PER_PROBE_MAC + features * NS_PER_MODEL_MAC) / 1e6;
+}
+
+/**
+ * An attention request's metrics: its maps are read from one forward pass (stability) or from the
+ * attention program, a forward and a backward (the others); agreement adds two gradient maps.
+ */
+export function attentionMetricWork(shape: ModelShape, tokens: number, w: MetricWork): number {
+  const asked = new Set(w.metrics ?? []);
+  const stability = asked.has('stability') ? metricPasses(shape, { ...w, metrics: ['stability'] }, 1) : 0;
+  const rest = metricPasses(
+    shape,
+    { ...w, metrics: [...asked].filter((m) => m !== 'stability') },
+    GRADIENT_PASSES,
+    2,
+  );
+  return ((stability + rest) * forwardMacs(shape, tokens) * NS_PER_MODEL_MAC) / 1e6;
 }

@@ -16,9 +16,10 @@ import { rovingHandlers } from '../lib/roving-list.js';
 import { completenessText, formatScore, saliencyScale, saliencyT, targetText } from '../lib/saliency.js';
 import type { SnapshotSlot } from '../lib/snapshot.js';
 import { displayToken } from '../lib/tokens.js';
-import { trustLines } from '../lib/trust.js';
+import { significantTokens, trustLines } from '../lib/trust.js';
 import type { ExplanationDocument, SaliencyEntry } from '../lib/types.js';
 import { withTheme } from '../use-theme.js';
+import { TrustPanel, trustDetails } from './trust-panel.js';
 import { saliencyCss } from './view-styles.js';
 
 interface Props {
@@ -45,18 +46,22 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
   const complete = completenessText(entry);
   const title = `${methodName(entry.method)}${target ? ` (${target})` : ''}`;
   const trust = trustLines(doc);
+  // tokens the significance metric kept, marked ◆ in the map, its labels and its export
+  const sig = significantTokens(doc, entry.method);
+  const mark = (i: number) => (sig.has(i) ? ' ◆' : '');
+  const sigLabel = (i: number) => (sig.has(i) ? ', significant' : '');
 
   snap.current = () => ({
     kind: 'saliency',
     tokens: Array.from({ length: n }, (_, i) => ({
-      text: displayToken(toks[i].text),
+      text: displayToken(toks[i].text) + mark(i),
       t: saliencyT(entry.scores[i], scale),
       special: toks[i].special,
     })),
     signed: scale.signed,
     title,
     note: complete ?? undefined,
-    details: trust.map((l) => (l.warn ? `Warning: ${l.text}` : l.text)),
+    details: trustDetails(trust),
     theme,
   });
 
@@ -67,7 +72,7 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
   });
 
   const say = (i: number) =>
-    setAnnounce(reannounce(`${displayToken(toks[i].text)}: ${formatScore(entry.scores[i])}`));
+    setAnnounce(reannounce(`${displayToken(toks[i].text)}: ${formatScore(entry.scores[i])}${sigLabel(i)}`));
   const handlers = rovingHandlers({ a, n, move, setActive, setHover, setFocused, say });
   const shown = hover ?? (focused ? a : null);
 
@@ -107,8 +112,8 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
               role="option"
               aria-selected={i === a}
               tabIndex={i === a ? 0 : -1}
-              aria-label={`${displayToken(toks[i].text)}: ${formatScore(entry.scores[i])}`}
-              class={`tk ink-${inkOn(fill)}${toks[i].special ? ' sp' : ''}${i === shown ? ' on' : ''}`}
+              aria-label={`${displayToken(toks[i].text)}: ${formatScore(entry.scores[i])}${sigLabel(i)}`}
+              class={`tk ink-${inkOn(fill)}${toks[i].special ? ' sp' : ''}${i === shown ? ' on' : ''}${sig.has(i) ? ' sig' : ''}`}
               style={`--w:${mixPercent(Math.abs(t))};--_c:${c};--_b:${b}`}
             >
               {displayToken(toks[i].text)}
@@ -131,16 +136,7 @@ function SaliencyViewInner({ doc, entry, theme, snap }: Props) {
           </div>
         </div>
       </div>
-      {trust.length > 0 && (
-        <ul class="trust" aria-label="How far to trust this map">
-          {trust.map((l) => (
-            <li key={l.key} class={`trust-${l.key}${l.warn ? ' warn' : ''}`}>
-              {l.warn && <strong>Warning: </strong>}
-              {l.text}
-            </li>
-          ))}
-        </ul>
-      )}
+      <TrustPanel lines={trust} label="How far to trust this map" />
       {(target || complete) && (
         <p class="note saliency-checks">
           {target && <>Target: {target}. </>}

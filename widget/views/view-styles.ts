@@ -43,8 +43,5 @@ export const saliencyCss = `.tk.sp{color:var(--_muted);font-style:italic}
 .sal .tk.ink-dark{color:#000}
 .sal .tk.ink-light{color:#fff}
 .sal .tk:hover,.sal .tk.on{box-shadow:inset 0 0 0 2px var(--_accent)}
-.trust{list-style:none;margin:.5rem 0 0;padding:0;max-width:60rem;font-size:.9em}
-.trust li{margin:.15rem 0}
-.trust .trust-method{color:var(--_muted);font-size:.9em}
-.trust .warn{border-left:3px solid #d1242f;padding-left:.4rem}
+.tk.sig::after{content:'◆';font-size:.6em;vertical-align:super;margin-left:.1em}
 .legend-bar.div{background:linear-gradient(in oklab to right,var(--_neg),var(--_bg),var(--_pos))}`;

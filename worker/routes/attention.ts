@@ -8,6 +8,7 @@ import { cachedJson } from '../cache.js';
 import type { AppEnv } from '../env.js';
 import { modelMeta, requestScope, tokenizerFor, withModel } from '../registry.js';
 import { checkResponseSize } from '../response-size.js';
+import { checkAttentionWork } from '../work.js';
 
 export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const scope = requestScope(c);
@@ -16,7 +17,13 @@ export const attention = new Hono<AppEnv>().post('/', async (c) => {
   const tokenizer = await tokenizerFor(c.env, meta, scope);
   const { tokens, rows } = attentionPreconditions(meta, tokenizer, req);
   checkResponseSize(meta, req, tokens, rows);
+  checkAttentionWork(meta, req, tokens);
   return cachedJson(c, 'attention', req, () =>
-    withModel(c.env, req.model, (m) => explain(m, { kind: 'attention', ...req }), scope),
+    withModel(
+      c.env,
+      req.model,
+      (m, open) => explain(m, { kind: 'attention', ...req }, { saliency: open.saliency }),
+      scope,
+    ),
   );
 });

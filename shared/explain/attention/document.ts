@@ -9,6 +9,9 @@ import type { ExplanationDocument } from '../../schema/document.js';
 import { SCHEMA_ID } from '../../schema/id.js';
 import type { AttentionRequest } from '../../schema/requests.js';
 import { describeModel, describeOutput } from '../describe.js';
+import { attentionMetrics } from '../reliability/metrics.js';
+import type { SaliencyContext } from '../saliency/context.js';
+import { resolveTarget } from '../saliency/target.js';
 import { alignments, derivedEntries, headStats } from './derived.js';
 import { attentionEntry } from './entry.js';
 
@@ -18,6 +21,8 @@ export async function explainAttention(
   model: LoadedModel,
   text: string,
   opts: AttentionOptions = {},
+  /** the model as a differentiable program, for the metrics that need one (significance, sanity, agreement) */
+  ctx?: () => Promise<SaliencyContext>,
 ): Promise<ExplanationDocument> {
   requireAttention(model.graphs);
   const input = model.tokenizer.encode(text);
@@ -30,6 +35,16 @@ export async function explainAttention(
   const derived = (opts.analyses ?? []).flatMap((analysis) =>
     derivedEntries(result.attention, analysis, encoding).filter((e) => inLayers(e.layer)),
   );
+  let metrics: Record<string, unknown> | undefined;
+  if (opts.metrics?.length) {
+    if (!ctx)
+      throw new Error('attention metrics need the model as a differentiable program (a saliency context)');
+    const { tokens, positions, foils, score } = resolveTarget(model, result);
+    metrics = await attentionMetrics(
+      { model, ctx, text, input, result, forwardOptions: opts, spec: { score, tokens, positions, foils } },
+      opts,
+    );
+  }
   return {
     schema: SCHEMA_ID,
     model: describeModel(model),
@@ -40,5 +55,6 @@ export async function explainAttention(
     ...(result.target
       ? { alignment: alignments(result.attention, input.tokens, result.target.tokens, opts.gold_alignment) }
       : {}),
+    ...(metrics ? { metrics } : {}),
   };
 }

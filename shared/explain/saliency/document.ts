@@ -10,6 +10,7 @@ import type { SaliencyParams } from '../../schema/requests.js';
 import { SALIENCY_PARAMS } from '../../schema/saliency-params.js';
 import { describeModel, describeOutput } from '../describe.js';
 import { faithfulness } from '../reliability/faithfulness.js';
+import { saliencyMetrics } from '../reliability/metrics.js';
 import { rationaleAgreement } from '../reliability/rationale.js';
 import { targetSaturation } from '../saturation.js';
 import { type SaliencyContext, saliencyMethod } from './index.js';
@@ -39,10 +40,11 @@ export async function explainSaliency(
 ): Promise<ExplanationDocument> {
   const input = model.tokenizer.encode(text);
   const encDec = model.shape.family === 'encoder-decoder';
-  const result = await forward(model, input, {
+  const forwardOptions = {
     target_text: opts.target_text,
     generate: encDec && opts.target_text === undefined ? { max_new_tokens: DEFAULT_NEW_TOKENS } : undefined,
-  });
+  };
+  const result = await forward(model, input, forwardOptions);
   const { tokens, positions, foils, ...described } = resolveTarget(model, result, opts.target);
   const spec = { score: described.score, tokens, positions, foils };
   const method = saliencyMethod(opts.method);
@@ -57,6 +59,25 @@ export async function explainSaliency(
     extras.lexicon && described.label
       ? rationaleAgreement(text, input.tokens, a.scores, extras.lexicon, described.label, method.signed)
       : undefined;
+  // The reliability metrics asked for (none by default): each recomputes the map, so each costs a multiple of it.
+  const more = opts.metrics?.length
+    ? await saliencyMetrics(
+        {
+          model,
+          ctx,
+          text,
+          input,
+          result,
+          forwardOptions,
+          method: opts.method,
+          params: methodParams(opts),
+          attributed,
+          spec,
+          scores: a.scores,
+        },
+        opts,
+      )
+    : {};
   return {
     schema: SCHEMA_ID,
     model: describeModel(model),
@@ -72,6 +93,6 @@ export async function explainSaliency(
         ...(Object.keys(checks).length ? { checks } : {}),
       },
     ],
-    metrics: { faithfulness: faithful, ...(rationale ? { rationale } : {}) },
+    metrics: { faithfulness: faithful, ...(rationale ? { rationale } : {}), ...more },
   };
 }
