@@ -5,6 +5,7 @@
  */
 import { type EmbeddingMatrix, embed, embeddingMatrix } from '../../onnx/inputs-embeds.js';
 import { decodeModel } from '../../onnx/proto.js';
+import { graphFiles } from '../../runtime/graph-files.js';
 import type { ModelMeta, Precision, ReadFile } from '../../runtime/model.js';
 import type { ModelShape } from '../../runtime/model-config.js';
 import type { SessionFactory } from '../../runtime/session.js';
@@ -101,15 +102,12 @@ export async function createSaliencyContext(
   factory: SessionFactory,
   options: SaliencyOptions = {},
 ): Promise<SaliencyContext> {
-  const q = (model.precision ?? 'int8') === 'int8' ? '_quantized' : '';
+  const [first, second] = graphFiles(model.shape.family, model.precision ?? 'int8');
   const load = async (file: string) => decodeModel(await read(file));
   const graphs: Graphs =
     model.shape.family === 'encoder-decoder'
-      ? {
-          encoder: await load(`onnx/encoder_model${q}.onnx`),
-          decoder: await load(`onnx/decoder_model${q}.onnx`),
-        }
-      : { model: await load(`onnx/model${q}.onnx`) };
+      ? { encoder: await load(first), decoder: await load(second) }
+      : { model: await load(first) };
   const embedding = embeddingMatrix((graphs.model ?? graphs.encoder)!);
   const pad = model.config.pad_token_id;
   return new SaliencyContext(
