@@ -4,6 +4,7 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeSizes } from './sizes.js';
 
 const out = 'dist/site';
 rmSync(out, { recursive: true, force: true });
@@ -28,4 +29,7 @@ for (const root of roots) {
 }
 // The built-in probing task's data (a compact sample of Brown), read by the worker and the browser.
 cpSync('models/probe-data', join(out, 'probe-data'), { recursive: true });
+// Each file's size, for the runner's download progress (scripts/sizes.ts says why).
+for (const id of readdirSync(join(out, 'models'))) writeSizes(join(out, 'models', id));
+if (existsSync(join(out, 'widget/runner'))) writeSizes(join(out, 'widget/runner'));
 console.log(`assets in ${out}: ${readdirSync(join(out, 'models')).join(', ')}`);

@@ -19,10 +19,12 @@ import {
 } from './lib/groups.js';
 import { methodIds } from './lib/methods.js';
 import { formatP, prediction, predictionText } from './lib/prediction.js';
+import type { LoadProgress } from './lib/progress.js';
 import type { ExportFormat, SnapshotSlot } from './lib/snapshot.js';
 import { type Labels, labelsFor } from './lib/tokens.js';
 import { metricLines, significantTokens } from './lib/trust.js';
 import type { ExplanationDocument, ViewKind } from './lib/types.js';
+import { CancelledView, LoadingView } from './progress.js';
 import type { Source } from './sources.js';
 import { useDocument } from './use-document.js';
 import { MatrixView } from './views/matrix.js';
@@ -53,12 +55,19 @@ export interface AppProps {
   exportImage(format: ExportFormat): Promise<Blob>;
   /** reflect a state change onto the host's attributes (the single source of truth) */
   onState(name: StateName, value: string): void;
-  onEvent(type: 'attn-load' | 'attn-error' | 'attn-export', detail: unknown): void;
+  onEvent(
+    type: 'attn-load' | 'attn-error' | 'attn-export' | 'attn-progress' | 'attn-cancel',
+    detail: unknown,
+  ): void;
 }
 
 export function App(p: AppProps) {
-  const st = useDocument(p.source);
   const { onEvent } = p;
+  const st = useDocument(
+    p.source,
+    (progress: LoadProgress) => onEvent('attn-progress', progress),
+    () => onEvent('attn-cancel', {}),
+  );
 
   useEffect(() => {
     if (st.status === 'ready')
@@ -67,14 +76,10 @@ export function App(p: AppProps) {
   }, [st]);
 
   if (st.status === 'loading') {
-    return (
-      <p class="msg" role="status">
-        {p.source.kind === 'api' && p.source.explain === 'probe'
-          ? 'Training probes, layer by layer…'
-          : 'Loading attention…'}
-      </p>
-    );
+    const probe = (p.source.kind === 'api' || p.source.kind === 'browser') && p.source.explain === 'probe';
+    return <LoadingView progress={st.progress} probe={probe} onCancel={st.cancel} />;
   }
+  if (st.status === 'cancelled') return <CancelledView onRetry={st.retry} />;
   if (st.status === 'idle') {
     return (
       <p class="msg" role="status">
@@ -131,6 +136,7 @@ function DocumentView(p: AppProps & { doc: ExplanationDocument; notice?: string 
       <p class="model">
         <span class="model-id">{doc.model.id}</span> · {doc.model.family} · {doc.model.layers} layers ×{' '}
         {doc.model.heads} heads
+        <RanOn doc={doc} />
       </p>
       <PredictionLine doc={doc} />
       {p.notice && (
@@ -162,6 +168,17 @@ function DocumentView(p: AppProps & { doc: ExplanationDocument; notice?: string 
       )}
     </div>
   );
+}
+
+/** Where the model ran (in-browser runs name their backend) and at which precision. */
+function RanOn({ doc }: { doc: ExplanationDocument }) {
+  const backend = (doc.metrics as { backend?: unknown } | undefined)?.backend;
+  const precision = doc.model.precision;
+  const parts = [
+    typeof backend === 'string' ? `ran in this page on ${backend === 'webgpu' ? 'WebGPU' : 'WASM'}` : '',
+    precision ?? '',
+  ].filter(Boolean);
+  return parts.length ? <span class="ran-on"> · {parts.join(', ')}</span> : null;
 }
 
 /** One line with the model's output; text nodes only, so labels and generated text stay text. */

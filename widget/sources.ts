@@ -11,6 +11,7 @@
  * imported only by pages that use it.
  */
 import { toWidgetError, WidgetError } from './lib/errors.js';
+import type { LoadProgress } from './lib/progress.js';
 import { checkRunnerUrl } from './lib/runner-origin.js';
 import type { ExplanationDocument } from './lib/types.js';
 import { checkDocument } from './lib/validate.js';
@@ -176,13 +177,17 @@ export interface Loaded {
  * Loads the document; when the text is over the limit of one option only (flow's token limit), asks
  * again without that option, so the reader sees what can be shown and is told what was left out.
  */
-export async function loadSource(s: Source, signal: AbortSignal): Promise<Loaded> {
+export async function loadSource(
+  s: Source,
+  signal: AbortSignal,
+  onProgress: (p: LoadProgress) => void = () => {},
+): Promise<Loaded> {
   try {
-    return { doc: await loadOnce(s, signal) };
+    return { doc: await loadOnce(s, signal, onProgress) };
   } catch (e) {
     const retry = signal.aborted ? null : withoutRefused(s, e);
     if (!retry) throw e;
-    return { doc: await loadOnce(retry.source, signal), notice: retry.notice };
+    return { doc: await loadOnce(retry.source, signal, onProgress), notice: retry.notice };
   }
 }
 
@@ -199,7 +204,11 @@ function withoutRefused(s: Source, e: unknown): { source: Source; notice: string
   };
 }
 
-async function loadOnce(s: Source, signal: AbortSignal): Promise<ExplanationDocument> {
+async function loadOnce(
+  s: Source,
+  signal: AbortSignal,
+  onProgress: (p: LoadProgress) => void,
+): Promise<ExplanationDocument> {
   switch (s.kind) {
     case 'object':
       return checkDocument(s.doc);
@@ -223,10 +232,11 @@ async function loadOnce(s: Source, signal: AbortSignal): Promise<ExplanationDocu
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(body),
       };
+      onProgress({ stage: 'api' });
       return checkDocument(await fetchJson(url, { ...init, signal }));
     }
     case 'browser':
-      return checkDocument(await runInPage(s));
+      return checkDocument(await runInPage(s, signal, onProgress));
     default:
       throw new WidgetError('Nothing to load.', 'no_source');
   }
@@ -269,8 +279,19 @@ async function fetchJson(url: string, init: RequestInit): Promise<unknown> {
   return body;
 }
 
-async function runInPage(s: Extract<Source, { kind: 'browser' }>): Promise<unknown> {
-  let runner: { explainInBrowser(req: Record<string, unknown>): Promise<unknown> };
+interface Runner {
+  explainInBrowser(
+    req: Record<string, unknown>,
+    opts: { signal: AbortSignal; onProgress(p: LoadProgress): void },
+  ): Promise<unknown>;
+}
+
+async function runInPage(
+  s: Extract<Source, { kind: 'browser' }>,
+  signal: AbortSignal,
+  onProgress: (p: LoadProgress) => void,
+): Promise<unknown> {
+  let runner: Runner;
   const url = checkRunnerUrl(s.runner, import.meta.url);
   try {
     runner = await import(/* @vite-ignore */ url);
@@ -278,18 +299,22 @@ async function runInPage(s: Extract<Source, { kind: 'browser' }>): Promise<unkno
     throw new WidgetError(`Could not load the in-browser runner from ${s.runner}.`, 'runner_unavailable');
   }
   try {
-    return await runner.explainInBrowser({
-      modelUrl: s.modelUrl,
-      text: s.text,
-      ...(s.targetText ? { target_text: s.targetText } : {}),
-      ...(s.analyses ? { analyses: s.analyses } : {}),
-      explain: s.explain,
-      method: s.method,
-      backend: s.backend,
-      ...(s.layers ? { layers: s.layers } : {}),
-      ...(s.task ? { task: s.task } : {}),
-    });
+    return await runner.explainInBrowser(
+      {
+        modelUrl: s.modelUrl,
+        text: s.text,
+        ...(s.targetText ? { target_text: s.targetText } : {}),
+        ...(s.analyses ? { analyses: s.analyses } : {}),
+        explain: s.explain,
+        method: s.method,
+        backend: s.backend,
+        ...(s.layers ? { layers: s.layers } : {}),
+        ...(s.task ? { task: s.task } : {}),
+      },
+      { signal, onProgress },
+    );
   } catch (e) {
+    if (signal.aborted) throw e;
     // Flow's refusal keeps its code, so loadSource can ask again without flow.
     const code = (e as { code?: unknown } | null)?.code;
     throw toWidgetError(e, code === 'flow_too_large' ? code : 'runner_failed');

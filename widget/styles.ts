@@ -90,4 +90,9 @@ button:focus-visible,canvas:focus-visible,.tk:focus-visible,.thumb:focus-visible
 .bar{display:flex;flex-wrap:wrap;align-items:center;gap:.35rem;margin:.35rem 0}
 .bar .label{color:var(--_muted);font-size:.85em}
 .note{color:var(--_muted);font-size:.85em;margin:.25rem 0}
+.loading{display:flex;flex-wrap:wrap;align-items:center;gap:.35rem .75rem}
+.loading .stage{flex-basis:100%}
+.progress{width:16rem;max-width:100%;height:.6rem;border:1px solid var(--_border);border-radius:.3rem;overflow:hidden}
+.progress-fill{height:100%;background:var(--_accent)}
+.loading .bytes{margin:0;font-variant-numeric:tabular-nums}
 `;

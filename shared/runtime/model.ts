@@ -6,6 +6,7 @@
 import type { AttentionOutput, AttentionStack } from '../onnx/expose-attention.js';
 import type { HiddenOutput } from '../onnx/expose-hidden.js';
 import { prepareGraph } from '../onnx/prepare-graph.js';
+import { graphFiles } from './graph-files.js';
 import { type HfConfig, type ModelShape, modelShape } from './model-config.js';
 import type { OrtModule, Session, SessionFactory } from './session.js';
 import { TextTokenizer } from './tokenizer.js';
@@ -91,18 +92,18 @@ export async function loadModel(
 ): Promise<LoadedModel> {
   const precision = opts.precision ?? 'int8';
   const tokenizer = opts.tokenizer ?? (await loadTokenizer(meta, read));
-  const q = precision === 'int8' ? '_quantized' : '';
+  const [first, second] = graphFiles(meta.shape.family, precision);
   const graphs: LoadedModel['graphs'] =
     meta.shape.family === 'encoder-decoder'
       ? {
-          encoder: await openGraph(read, factory, `onnx/encoder_model${q}.onnx`, 'encoder'),
-          decoder: await openGraph(read, factory, `onnx/decoder_model${q}.onnx`, 'decoder'),
+          encoder: await openGraph(read, factory, first, 'encoder'),
+          decoder: await openGraph(read, factory, second, 'decoder'),
         }
       : {
           model: await openGraph(
             read,
             factory,
-            `onnx/model${q}.onnx`,
+            first,
             meta.shape.family === 'decoder' ? 'decoder' : 'encoder',
           ),
         };

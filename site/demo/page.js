@@ -88,15 +88,58 @@ function syncFamily() {
   showExamples();
 }
 
+// What each served model supports, from GET /v1/models (its saliency_methods): the Explain menu offers
+// exactly those, so a method the model refuses is never one click away.
 const explain = $('explain');
+const go = $('go');
+const served = new Map();
+const words = (name) => name.replace(/_x_/g, ' × ').replace(/_/g, ' ');
+const explainLabel = (v) =>
+  v === 'attention'
+    ? 'Attention'
+    : v === 'probe'
+      ? 'Probe: parts of speech, layer by layer'
+      : `Saliency: ${words(v)}`;
+
+function fillExplain() {
+  const methods = served.get(model.value)?.saliency_methods ?? [];
+  const current = explain.value;
+  const values = ['attention', ...methods, ...(served.has(model.value) ? ['probe'] : [])];
+  explain.replaceChildren(
+    ...values.map((v) => {
+      const o = document.createElement('option');
+      o.value = v;
+      o.textContent = explainLabel(v);
+      return o;
+    }),
+  );
+  explain.value = values.includes(current) ? current : 'attention';
+}
+
+// The button says what pressing it does.
+function labelButton() {
+  const v = explain.value;
+  go.textContent =
+    v === 'attention'
+      ? 'Show attention'
+      : v === 'probe'
+        ? `Train probes on ${model.value}`
+        : `Show ${words(v)} saliency`;
+}
+
 function applyExplain() {
-  if (explain.value === 'attention') {
+  const v = explain.value;
+  if (v === 'attention') {
     viz.removeAttribute('explain');
+    viz.removeAttribute('method');
+  } else if (v === 'probe') {
+    viz.setAttribute('explain', 'probe');
     viz.removeAttribute('method');
   } else {
     viz.setAttribute('explain', 'saliency');
-    viz.setAttribute('method', explain.value);
+    viz.setAttribute('method', v);
   }
+  labelButton();
 }
 explain.addEventListener('change', () => {
   applyExplain();
@@ -116,9 +159,11 @@ function apply() {
 
 function renderSnippet() {
   const q = (v) => `"${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`;
-  const attrs = [`src=${q(location.origin)}`, `model=${q(model.value)}`, `text=${q(text.value)}`];
+  const attrs = [`src=${q(location.origin)}`, `model=${q(model.value)}`];
+  if (viz.getAttribute('explain') !== 'probe') attrs.push(`text=${q(viz.getAttribute('text') ?? '')}`);
   if (viz.hasAttribute('explain')) attrs.push(`explain=${q(viz.getAttribute('explain'))}`);
-  if (viz.hasAttribute('target-text')) attrs.push(`target-text=${q(target.value)}`);
+  if (viz.hasAttribute('target-text')) attrs.push(`target-text=${q(viz.getAttribute('target-text'))}`);
+  if (viz.hasAttribute('theme')) attrs.push(`theme=${q(viz.getAttribute('theme'))}`);
   // The view shown (view, group, layer, head, method) lives in attributes: copying them restores it.
   for (const a of ['analyses', 'view', 'group', 'layer', 'head', 'method'])
     if (viz.hasAttribute(a)) attrs.push(`${a}=${q(viz.getAttribute(a))}`);
@@ -144,8 +189,12 @@ async function loadModels() {
         return o;
       }),
     );
+    for (const m of models) served.set(m.id, m);
     if (models.some((m) => m.id === current)) model.value = current;
     syncFamily();
+    fillExplain();
+    applyExplain();
+    renderSnippet();
   } catch {
     // keep the built-in list
   }
@@ -160,9 +209,12 @@ $('theme').addEventListener('change', (e) => {
     viz.removeAttribute('theme');
     delete document.documentElement.dataset.theme;
   }
+  renderSnippet();
 });
 model.addEventListener('change', () => {
   syncFamily();
+  fillExplain();
+  applyExplain();
   const ex = examplesFor()[0];
   if (ex) {
     text.value = Array.isArray(ex) ? ex[0] : ex;
@@ -177,7 +229,7 @@ form.addEventListener('submit', (e) => {
 
 new MutationObserver(renderSnippet).observe(viz, {
   attributes: true,
-  attributeFilter: ['view', 'group', 'layer', 'head', 'method'],
+  attributeFilter: ['view', 'group', 'layer', 'head', 'method', 'explain', 'theme'],
 });
 syncFamily();
 renderSnippet();

@@ -1,6 +1,7 @@
 /** GET /v1/models: what this deployment serves, and the limits requests are held to. */
 import { Hono } from 'hono';
 import { maxTokens } from '../../shared/explain/preconditions.js';
+import { saliencyMethodsFor } from '../../shared/explain/saliency/support.js';
 import type { ModelMeta } from '../../shared/runtime/model.js';
 import { LIMITS } from '../../shared/schema/limits.js';
 import type { AppEnv } from '../env.js';
@@ -16,6 +17,8 @@ function entry(meta: ModelMeta) {
     ...(s.encoderLayers ? { encoder_layers: s.encoderLayers, encoder_heads: s.encoderHeads } : {}),
     ...(s.labels ? { labels: s.labels } : {}),
     max_tokens: maxTokens(meta),
+    // what POST /v1/saliency accepts as `method` for this model (the demo's Explain menu reads it)
+    saliency_methods: saliencyMethodsFor(s.family),
   };
 }
 

@@ -12,10 +12,11 @@ import type { SaliencyMethod } from './types.js';
 export const attentionXGradient: SaliencyMethod<Record<string, never>> = {
   name: 'attention_x_gradient',
   needsGradient: true,
+  families: ['encoder', 'decoder'],
   signed: false,
   defaults: {},
   async attribute(ctx, input, target) {
-    if (ctx.shape.family === 'encoder-decoder') {
+    if (!attentionXGradient.families!.includes(ctx.shape.family)) {
       throw new AttentionGradientError(
         'attention_x_gradient is implemented for encoder and decoder models (self-attention); use another method for encoder-decoder models',
       );

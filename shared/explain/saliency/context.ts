@@ -6,6 +6,7 @@
 import { type EmbeddingMatrix, embed, embeddingMatrix } from '../../onnx/inputs-embeds.js';
 import { decodeModel } from '../../onnx/proto.js';
 import { fusedOps, unfuseInPlace } from '../../onnx/unfuse/index.js';
+import { graphFiles } from '../../runtime/graph-files.js';
 import type { ModelMeta, Precision, ReadFile } from '../../runtime/model.js';
 import type { ModelShape } from '../../runtime/model-config.js';
 import type { SessionFactory } from '../../runtime/session.js';
@@ -92,7 +93,7 @@ export async function createSaliencyContext(
   factory: SessionFactory,
   options: SaliencyContextOptions = {},
 ): Promise<SaliencyContext> {
-  const q = (model.precision ?? 'int8') === 'int8' ? '_quantized' : '';
+  const [first, second] = graphFiles(model.shape.family, model.precision ?? 'int8');
   // Fused operators rewritten (../../onnx/unfuse) so the gradient rules see primitive ops; one that
   // cannot be rewritten stays, and only gradients through it are refused (by name).
   const load = async (file: string) => {
@@ -102,11 +103,8 @@ export async function createSaliencyContext(
   };
   const graphs: Graphs =
     model.shape.family === 'encoder-decoder'
-      ? {
-          encoder: await load(`onnx/encoder_model${q}.onnx`),
-          decoder: await load(`onnx/decoder_model${q}.onnx`),
-        }
-      : { model: await load(`onnx/model${q}.onnx`) };
+      ? { encoder: await load(first), decoder: await load(second) }
+      : { model: await load(first) };
   const embedding = embeddingMatrix((graphs.model ?? graphs.encoder)!);
   const pad = model.config.pad_token_id;
   return new SaliencyContext(

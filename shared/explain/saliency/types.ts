@@ -1,4 +1,5 @@
 /** One interface for every saliency method (captum's `attribute()`), and what they return. */
+import type { ModelFamily } from '../../schema/document.js';
 import type { TargetSpec } from '../targets.js';
 import type { SaliencyContext } from './context.js';
 
@@ -27,6 +28,8 @@ export interface SaliencyMethod<P extends object = Record<string, unknown>> {
   name: string;
   /** false for forward-only methods (occlusion), which work where gradients are refused */
   needsGradient: boolean;
+  /** the model families it is implemented for; every family where absent (GET /v1/models lists them) */
+  families?: readonly ModelFamily[];
   defaults: P;
   /** whether scores are signed (diverging colour scale) or magnitudes */
   signed: boolean;
