@@ -134,7 +134,9 @@ export function exposeValuesInPlace(model: ModelProto, attention: AttentionOutpu
     }
     if (!residual) throw new ValuesNotExposableError(`no residual Add after the projection of "${a.node}"`);
     const sum = residual.add.output![0];
-    const ln = (idx.consumers.get(sum) ?? []).find((c) => c.opType === 'LayerNormalization');
+    // post-LN: the LayerNorm is the sum's only consumer (pre-LN sums also feed the next residual Add)
+    const next = only(idx, sum);
+    const ln = next?.opType === 'LayerNormalization' ? next : undefined;
     const gamma = ln && initializer(model, ln.input![1]);
     const eps = ln?.attribute?.find((x) => x.name === 'epsilon')?.f ?? 1e-5;
     const hidden = cols;

@@ -105,7 +105,8 @@ const rowsOf = (m: { rows: number; cols: number; data: Float32Array }) =>
 
 function expectClose(got: number[][], want: number[][], tol = 1e-5) {
   expect(got.length).toBe(want.length);
-  got.forEach((row, i) => row.forEach((g, j) => expect(Math.abs(g - want[i][j])).toBeLessThan(tol)));
+  for (const [i, row] of got.entries())
+    for (const [j, g] of row.entries()) expect(Math.abs(g - want[i][j])).toBeLessThan(tol);
 }
 
 describe('context mixing on tiny-bert (fp32)', async () => {
@@ -155,7 +156,7 @@ describe('context mixing on tiny-bert (fp32)', async () => {
         sum: out[m.sum].data as Float32Array,
         layerNorm: m.layerNorm,
       };
-      normPerHead(block).forEach((mat, h) => expectClose(rowsOf(mat), ref.perHead[h]));
+      for (const [h, mat] of normPerHead(block).entries()) expectClose(rowsOf(mat), ref.perHead[h]);
       expectClose(rowsOf(normSummed(block)), ref.summed);
       expectClose(rowsOf(altiBlock(block)), ref.alti);
     });
