@@ -81,7 +81,7 @@ describe('exposeValuesInPlace', () => {
           layerNorm: m.layerNorm,
         });
         for (let i = 0; i < rows; i++) {
-          const s = block.data.subarray(i * cols, (i + 1) * cols).reduce((a, b) => a + b, 0);
+          const s = Array.from(block.data.subarray(i * cols, (i + 1) * cols)).reduce((a, b) => a + b, 0);
           if (m.attention.kind === 'self') expect(s).toBeCloseTo(1, 5);
           else expect(s).toBeLessThanOrEqual(1 + 1e-6);
         }

@@ -11,6 +11,7 @@ import { exposeHiddenInPlace } from '../../onnx/expose-hidden.js';
 import { exposeValuesInPlace } from '../../onnx/expose-values.js';
 import { DataType, decodeModel, encodeModel, type ModelProto } from '../../onnx/proto.js';
 import { readFloat32 } from '../../onnx/tensor-data.js';
+import type { Matrix } from '../matrix.js';
 import { altiBlock } from './alti.js';
 import { normPerHead, normSummed } from './norm.js';
 
@@ -100,7 +101,7 @@ function reference(x: number[][], W: (n: string) => number[], l: number) {
   return { alti, perHead, summed };
 }
 
-const rowsOf = (m: { rows: number; cols: number; data: Float32Array }) =>
+const rowsOf = (m: Matrix) =>
   Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 
 function expectClose(got: number[][], want: number[][], tol = 1e-5) {
