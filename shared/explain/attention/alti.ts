@@ -10,7 +10,7 @@
  * one more part; the rows are normalised over the source tokens and it, so a row's source columns
  * sum to the share of the output that comes from the source.
  */
-import { identity, type Matrix, matmul } from '../matrix.js';
+import { identity, type Matrix, matmul } from './matrix.js';
 import { type BlockTensors, headGrams, plainDot, transformedValues } from './norm.js';
 
 export interface MixingBlock extends BlockTensors {

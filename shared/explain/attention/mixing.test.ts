@@ -11,8 +11,8 @@ import { exposeHiddenInPlace } from '../../onnx/expose-hidden.js';
 import { exposeValuesInPlace } from '../../onnx/expose-values.js';
 import { DataType, decodeModel, encodeModel, type ModelProto } from '../../onnx/proto.js';
 import { readFloat32 } from '../../onnx/tensor-data.js';
-import type { Matrix } from '../matrix.js';
 import { altiBlock } from './alti.js';
+import type { Matrix } from './matrix.js';
 import { normPerHead, normSummed } from './norm.js';
 
 const H = 4;

@@ -4,7 +4,7 @@
  * value vector of head h carried through that head's slice of the output projection. How much token
  * j mixes into i is ‖α^h_ij f^h(x_j)‖ per head, or ‖Σ_h α^h_ij f^h(x_j)‖ for the whole block.
  */
-import type { Matrix } from '../matrix.js';
+import type { Matrix } from './matrix.js';
 
 export interface BlockTensors {
   /** attention probabilities [heads, rows, cols] */

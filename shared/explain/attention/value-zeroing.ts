@@ -5,7 +5,7 @@
  * come from the value-zeroing rewrite (../../onnx/value-zeroing.ts): one example of a batch per
  * (block, token) pair, `plan` cuts them into batches within a budget.
  */
-import type { Matrix } from '../matrix.js';
+import type { Matrix } from './matrix.js';
 
 export function cosineDistance(a: Float32Array, b: Float32Array): number {
   let ab = 0;
