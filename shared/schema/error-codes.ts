@@ -60,7 +60,21 @@ export const ERROR_CODES = {
     status: 415,
     meaning: 'a POST body not sent as `content-type: application/json` (charset, if given, utf-8)',
   },
-  attention_not_exposable: { status: 422, meaning: "the model's attention is fused into one operator" },
+  attention_not_exposable: {
+    status: 422,
+    meaning:
+      "the model's attention is fused into an operator the unfuse rewrite cannot express (the message names it)",
+  },
+  fused_op_not_supported: {
+    status: 422,
+    meaning:
+      'a fused operator with an input or attribute the unfuse rewrite cannot express (the message names both)',
+  },
+  values_not_exposable: {
+    status: 422,
+    meaning:
+      'an attention block whose value vectors or residual stream the context-mixing rewrite cannot find',
+  },
   hidden_states_not_exposed: {
     status: 422,
     meaning: 'the model has no graph whose hidden states can be probed',

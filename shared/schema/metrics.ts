@@ -3,13 +3,10 @@
  * and the shapes they take in the document's `metrics`.
  */
 import { z } from 'zod';
+import { DEFAULT_METRIC_SAMPLES, DEFAULT_PERTURBATIONS, METRICS } from './defaults.js';
 import { LIMITS } from './limits.js';
 
-export const METRICS = ['stability', 'significance', 'sanity', 'agreement'] as const;
-export type MetricName = (typeof METRICS)[number];
-
-export const DEFAULT_PERTURBATIONS = 8;
-export const DEFAULT_METRIC_SAMPLES = 16;
+export { DEFAULT_METRIC_SAMPLES, DEFAULT_PERTURBATIONS, METRICS, type MetricName } from './defaults.js';
 
 /** Request fields, the same on /v1/saliency and /v1/attention. */
 export const MetricFields = {

@@ -5,14 +5,10 @@
  * take it is refused (the variants are strict), with a message naming the methods that do.
  */
 import { z } from 'zod';
+import { SALIENCY_DEFAULTS, type SALIENCY_PARAM_NAMES, type SaliencyMethodName } from './defaults.js';
 import { LIMITS } from './limits.js';
 
-/** What a method runs with when the request leaves a parameter out. */
-export const SALIENCY_DEFAULTS = {
-  integrated_gradients: { steps: 32, baseline: 'zero', quadrature: 'gauss_legendre' },
-  smoothgrad: { samples: 16, noise: 0.1, seed: 0 },
-  occlusion: { baseline: 'zero' },
-} as const;
+export { SALIENCY_DEFAULTS, type SaliencyMethodName } from './defaults.js';
 
 const ig = SALIENCY_DEFAULTS.integrated_gradients;
 const sg = SALIENCY_DEFAULTS.smoothgrad;
@@ -63,9 +59,11 @@ export const SALIENCY_PARAMS = {
     baseline: Baseline,
   },
   attention_x_gradient: {},
-} as const satisfies Record<string, z.ZodRawShape>;
+} as const satisfies {
+  // the same fields as the core's list, each with its schema
+  [M in SaliencyMethodName]: Record<(typeof SALIENCY_PARAM_NAMES)[M][number], z.ZodType>;
+};
 
-export type SaliencyMethodName = keyof typeof SALIENCY_PARAMS;
 export const SALIENCY_METHODS = Object.keys(SALIENCY_PARAMS) as SaliencyMethodName[];
 
 /** The methods that take each parameter, e.g. `baseline` → integrated_gradients, occlusion. */

@@ -6,7 +6,7 @@
 import { argmaxLast, type ForwardOptions, type ForwardResult, forward } from '../../runtime/forward.js';
 import type { LoadedModel } from '../../runtime/model.js';
 import type { Encoded } from '../../runtime/tokenizer.js';
-import { DEFAULT_METRIC_SAMPLES, DEFAULT_PERTURBATIONS, type MetricName } from '../../schema/metrics.js';
+import { DEFAULT_METRIC_SAMPLES, DEFAULT_PERTURBATIONS, type MetricName } from '../../schema/defaults.js';
 import { matrix } from '../attention/matrix.js';
 import { attentionRollout } from '../attention/rollout.js';
 import type { SaliencyContext } from '../saliency/context.js';

@@ -4,10 +4,10 @@
  */
 import { DEFAULT_NEW_TOKENS, forward } from '../../runtime/forward.js';
 import type { LoadedModel } from '../../runtime/model.js';
+import { SALIENCY_PARAM_NAMES } from '../../schema/defaults.js';
 import type { ExplanationDocument } from '../../schema/document.js';
 import { SCHEMA_ID } from '../../schema/id.js';
 import type { SaliencyParams } from '../../schema/requests.js';
-import { SALIENCY_PARAMS } from '../../schema/saliency-params.js';
 import { describeModel, describeOutput } from '../describe.js';
 import { faithfulness } from '../reliability/faithfulness.js';
 import { saliencyMetrics } from '../reliability/metrics.js';
@@ -20,9 +20,7 @@ import { resolveTarget } from './target.js';
 function methodParams(o: SaliencyParams): Record<string, unknown> {
   const fields = o as Record<string, unknown>;
   return Object.fromEntries(
-    Object.keys(SALIENCY_PARAMS[o.method])
-      .filter((k) => fields[k] !== undefined)
-      .map((k) => [k, fields[k]]),
+    SALIENCY_PARAM_NAMES[o.method].filter((k) => fields[k] !== undefined).map((k) => [k, fields[k]]),
   );
 }
 

@@ -14,7 +14,7 @@
  * One context per model keeps its sessions (one set per kind of target) open for later requests.
  */
 
-import type { SaliencyMethodName } from '../../schema/saliency-params.js';
+import type { SaliencyMethodName } from '../../schema/defaults.js';
 import { attentionXGradient } from './attention-x-gradient.js';
 import { gradient } from './gradient.js';
 import { gradientXInput } from './gradient-x-input.js';

@@ -11,7 +11,7 @@
  * against the int8 model (adding quantization noise), and `quantization_gap` is
  * |Δf_int8 − Δf_surrogate| / |Δf_int8|.
  */
-import { SALIENCY_DEFAULTS } from '../../schema/saliency-params.js';
+import { SALIENCY_DEFAULTS } from '../../schema/defaults.js';
 import { kindOf } from '../targets.js';
 import { type Baseline, baselineInput } from './baselines.js';
 import { batchedForward, batchedGradients, perToken, sum } from './batching.js';

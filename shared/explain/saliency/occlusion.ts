@@ -4,7 +4,7 @@
  * embedding with the baseline's (`zero` or `pad`), or by dropping it (`drop`: the sequence gets one
  * shorter; for decoder-only models, target positions after the dropped token move back by one).
  */
-import { SALIENCY_DEFAULTS } from '../../schema/saliency-params.js';
+import { SALIENCY_DEFAULTS } from '../../schema/defaults.js';
 import { kindOf, type TargetSpec } from '../targets.js';
 import { type Baseline, baselineRow } from './baselines.js';
 import { batchedForward } from './batching.js';

@@ -5,7 +5,7 @@
  * Σ mean gradient ⊙ embedding.
  */
 
-import { SALIENCY_DEFAULTS } from '../../schema/saliency-params.js';
+import { SALIENCY_DEFAULTS } from '../../schema/defaults.js';
 import { Rng } from '../../util/random.js';
 import { kindOf } from '../targets.js';
 import { batchedGradients, l2, perToken, sum } from './batching.js';
