@@ -60,6 +60,7 @@ describe('cli/explain.ts', () => {
     expect(long.stdout).toMatch(/^probe:$/m);
     expect(long.stdout).toContain('--analyses');
     expect(saliency.stdout).toContain('--steps');
+    expect(saliency.stdout).toContain('--metrics <stability,significance,sanity,agreement>');
     expect(saliency.stdout).not.toMatch(/^attention:$/m);
   });
 

@@ -4,6 +4,7 @@
  * command line is refused for exactly what a request body would be refused for.
  */
 import { z } from 'zod';
+import { DEFAULT_METRIC_SAMPLES, DEFAULT_PERTURBATIONS, METRICS } from '../shared/schema/defaults.js';
 import { methodsTaking, SALIENCY_METHODS, SALIENCY_PARAMS } from '../shared/schema/saliency-params.js';
 
 export type Command = 'attention' | 'saliency' | 'probe';
@@ -69,6 +70,31 @@ function methodParamFlags(): Flag[] {
   });
 }
 
+/** The reliability metrics' fields, on attention and saliency alike (shared/schema/metrics.ts). */
+const METRIC_FLAGS: Flag[] = [
+  {
+    name: 'metrics',
+    field: 'metrics',
+    kind: 'strings',
+    value: METRICS.join(','),
+    help: 'trust figures to compute beside the explanation (default none)',
+  },
+  {
+    name: 'perturbations',
+    field: 'perturbations',
+    kind: 'number',
+    value: 'n',
+    help: `stability: perturbations (default ${DEFAULT_PERTURBATIONS})`,
+  },
+  {
+    name: 'metric-samples',
+    field: 'metric_samples',
+    kind: 'number',
+    value: 'n',
+    help: `significance: random inputs in the null (default ${DEFAULT_METRIC_SAMPLES})`,
+  },
+];
+
 export const FLAGS: Record<Command, Flag[]> = {
   attention: [
     TEXT,
@@ -116,6 +142,7 @@ export const FLAGS: Record<Command, Flag[]> = {
       value: 'file.json',
       help: 'encoder-decoder: [output, input] pairs; the alignment error rate is reported',
     },
+    ...METRIC_FLAGS,
   ],
   saliency: [
     TEXT,
@@ -156,6 +183,7 @@ export const FLAGS: Record<Command, Flag[]> = {
       value: 'logit|probability|log_probability',
       help: 'the score explained',
     },
+    ...METRIC_FLAGS,
   ],
   probe: [
     {
