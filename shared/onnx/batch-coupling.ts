@@ -14,7 +14,9 @@
  * negative axis meets an unknown rank, the node counts as coupling: a false alarm only costs speed
  * (examples run one at a time), a miss would cost correctness. Subgraphs (If, Loop) are not searched.
  */
-import { attrInt, attrInts, ShapeInfo } from './autodiff/shapes.js';
+
+import { attrInt, attrInts } from './autodiff/attributes.js';
+import { ShapeInfo } from './autodiff/shapes.js';
 import type { ModelProto, NodeProto } from './proto.js';
 
 const REDUCE = new Set([

@@ -25,10 +25,11 @@ import {
   type NodeProto,
   type ValueInfoProto,
 } from '../proto.js';
+import { isFloatType } from './attributes.js';
 import { floatTensor, GradientEmitter } from './emit.js';
 import { gradientView } from './quant-pattern.js';
 import { ruleFor } from './registry.js';
-import { isFloatType, ShapeInfo } from './shapes.js';
+import { ShapeInfo } from './shapes.js';
 import { pruneTo, topoSort } from './topo.js';
 
 export interface GradientOptions {

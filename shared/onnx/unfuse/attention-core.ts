@@ -7,7 +7,7 @@
  * (default −10000) added to its score, and with `unidirectional` each query i gets it added for the
  * keys after position past + i.
  */
-import { attrFloat, attrInt } from '../autodiff/shapes.js';
+import { attrFloat, attrInt } from '../autodiff/attributes.js';
 import { DataType } from '../proto.js';
 import type { Emitter } from './emitter.js';
 

@@ -6,7 +6,7 @@
  * present. Supported: 2-D and 3-D mask_index, attention_bias, unidirectional, scale, mask_filter_value.
  * Refused: past/present (a decoder's cache), 1-D and 4-D mask_index, do_rotary.
  */
-import { attrInt, attrInts } from '../autodiff/shapes.js';
+import { attrInt, attrInts } from '../autodiff/attributes.js';
 import { tensorDims } from '../tensor-data.js';
 import { attentionCore } from './attention-core.js';
 import type { Emitter } from './emitter.js';

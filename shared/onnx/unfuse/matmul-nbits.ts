@@ -5,7 +5,7 @@
  * float initializer [K, N] and the op becomes MatMul (+ Add): the float graph every analysis and the
  * gradient rules know. Refused: weights computed at run time, g_idx (act-order), float16 scales.
  */
-import { attrInt } from '../autodiff/shapes.js';
+import { attrInt } from '../autodiff/attributes.js';
 import { tensorF32 } from '../builder.js';
 import { DataType, type TensorProto } from '../proto.js';
 import { readFloat32 } from '../tensor-data.js';

@@ -6,7 +6,7 @@
  * key_padding_mask, attention_bias, unidirectional, scale, mask_filter_value. Refused: packed QKV or
  * KV, keys in [B, N, T, h] layout, caches, the qk output.
  */
-import { attrInt } from '../autodiff/shapes.js';
+import { attrInt } from '../autodiff/attributes.js';
 import { attentionCore } from './attention-core.js';
 import type { Emitter } from './emitter.js';
 

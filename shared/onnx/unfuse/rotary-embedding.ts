@@ -6,7 +6,7 @@
  * position_ids [B, S], cos_cache, sin_cache [positions, h/2]. Refused: rotating only part of the head
  * (rotary_embedding_dim < h), packed batching, 1-D position_ids.
  */
-import { attrInt } from '../autodiff/shapes.js';
+import { attrInt } from '../autodiff/attributes.js';
 import { tensorDims } from '../tensor-data.js';
 import type { Emitter } from './emitter.js';
 

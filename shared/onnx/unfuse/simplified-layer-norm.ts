@@ -2,7 +2,7 @@
  * SimplifiedLayerNormalization (RMSNorm; onnxruntime registers it in the default domain, some exports
  * put it in com.microsoft): Y = X/√(mean(X²) + ε)·scale over axis … last; optional output inv_std_var.
  */
-import { attrFloat, attrInt } from '../autodiff/shapes.js';
+import { attrFloat, attrInt } from '../autodiff/attributes.js';
 import type { Emitter } from './emitter.js';
 import { rmsNorm } from './norm.js';
 

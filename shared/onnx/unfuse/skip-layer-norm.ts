@@ -4,7 +4,7 @@
  * The bias is added to the input before the skip so that the residual Add is Add(branch, skip), the
  * shape the hidden-state exposure recognises.
  */
-import { attrFloat } from '../autodiff/shapes.js';
+import { attrFloat } from '../autodiff/attributes.js';
 import type { Emitter } from './emitter.js';
 import { layerNorm } from './norm.js';
 

@@ -3,7 +3,7 @@
  * Inputs input, skip, gamma, bias; outputs output, mean (never computed by ORT), inv_std_var,
  * input_skip_bias_sum.
  */
-import { attrFloat } from '../autodiff/shapes.js';
+import { attrFloat } from '../autodiff/attributes.js';
 import type { Emitter } from './emitter.js';
 import { rmsNorm } from './norm.js';
 import { skipSum } from './skip-layer-norm.js';

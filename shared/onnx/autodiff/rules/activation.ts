@@ -1,6 +1,7 @@
 /** Pointwise activations: tanh, sigmoid, relu, erf and the GELU family. */
+
+import { attrFloat, attrString } from '../attributes.js';
 import type { GradientEmitter } from '../emit.js';
-import { attrFloat, attrString } from '../shapes.js';
 import type { GradRule } from './types.js';
 
 /** y = tanh x: dx = g·(1 − y²). */

@@ -3,7 +3,7 @@
  * indexed, e.g. BERT's pooler taking the first token, or a target picking a position's logits; the
  * embedding lookup itself is a constant table and needs no gradient.
  */
-import { attrInt } from '../shapes.js';
+import { attrInt } from '../attributes.js';
 import { scatterBack } from './shape.js';
 import type { GradRule } from './types.js';
 

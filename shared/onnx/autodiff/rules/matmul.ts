@@ -2,8 +2,9 @@
  * MatMul (numpy semantics: 1-D operands are promoted, batch axes broadcast) and Gemm.
  * Y = A·B gives dA = dY·Bᵀ and dB = Aᵀ·dY, each summed back over the batch axes it was broadcast on.
  */
+
+import { attrFloat, attrInt } from '../attributes.js';
 import type { GradientEmitter } from '../emit.js';
-import { attrFloat, attrInt } from '../shapes.js';
 import type { GradRule } from './types.js';
 
 /** Swaps the last two axes of a tensor of rank r ≥ 2. */

@@ -6,7 +6,7 @@
  *   x̂ = (x − μ)·r,  r = 1/√(var + ε),  y = x̂·scale + bias
  *   dx = r·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)),  ĝ = g·scale
  */
-import { attrFloat, attrInt } from '../shapes.js';
+import { attrFloat, attrInt } from '../attributes.js';
 import type { GradRule } from './types.js';
 
 export const layerNorm: GradRule = ({ node, x: [x, scale, bias], dY, needs, e }) => {

@@ -1,5 +1,5 @@
 /** ReduceSum and ReduceMean: the gradient is broadcast back over the reduced axes. */
-import { attrInt } from '../shapes.js';
+import { attrInt } from '../attributes.js';
 import type { GradRule } from './types.js';
 
 export const reduce: GradRule = ({ node, x, y, dY: [g], e }) => {

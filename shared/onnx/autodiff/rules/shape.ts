@@ -5,8 +5,8 @@
  */
 import type { AttrValue } from '../../builder.js';
 import { DataType } from '../../proto.js';
+import { attrInt, attrInts, isFloatType } from '../attributes.js';
 import type { GradientEmitter } from '../emit.js';
-import { attrInt, attrInts, isFloatType } from '../shapes.js';
 import type { GradRule } from './types.js';
 
 export const identity: GradRule = ({ dY: [g] }) => [g];

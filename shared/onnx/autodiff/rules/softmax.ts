@@ -1,8 +1,8 @@
 /** Softmax and LogSoftmax along one axis (opset ≥ 13 semantics; older opsets flatten from `axis` on). */
 
 import type { NodeProto } from '../../proto.js';
+import { attrInt } from '../attributes.js';
 import type { GradientEmitter } from '../emit.js';
-import { attrInt } from '../shapes.js';
 import type { GradRule } from './types.js';
 
 function softmaxAxes(e: GradientEmitter, node: NodeProto, x: string): number[] {
