@@ -3,9 +3,11 @@
  * `application/json` is taken: a form or `text/plain` POST is a "simple" request that any web page
  * can make a visitor's browser send without a CORS preflight.
  */
+
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { LIMITS } from '../shared/schema/limits.js';
+import { concatBytes } from '../shared/util/concat.js';
 import { ApiError, validationError } from './errors.js';
 
 const tooLarge = () =>
@@ -37,13 +39,7 @@ async function readLimited(req: Request): Promise<Uint8Array> {
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {

@@ -2,6 +2,7 @@
  * A fetch whose body is streamed to count its bytes, and the tally of one reader's files: each
  * file's bytes so far of its size, and their sum once every file of the load is known and sized.
  */
+import { concatBytes } from '../../shared/util/concat.js';
 import type { OnProgress } from './progress.js';
 
 export type OnBytes = (loaded: number, total?: number) => void;
@@ -48,13 +49,7 @@ export async function fetchCounted(
     }
   }
   onBytes(loaded, loaded);
-  const out = new Uint8Array(loaded);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks, loaded);
 }
 
 interface FileState {
